@@ -1,0 +1,146 @@
+//! Building a grader test binary for one exercise, through one cargo helper.
+//!
+//! Each build has its own target directory under `target/interleave/`, so the std and loom
+//! builds never invalidate each other's cache and can run at the same time.
+
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+use cargo_metadata::Message;
+use cargo_metadata::diagnostic::DiagnosticLevel;
+
+use crate::catalog::{Build, Exercise, Subject};
+
+/// A compiler error, as rustc rendered it, and where it points.
+#[derive(Debug, Clone)]
+pub struct CompileError {
+    pub rendered: String,
+    /// `path:line` of the primary span, relative to the workspace root.
+    pub location: Option<String>,
+    pub origin: Origin,
+}
+
+/// Whose code a compiler error is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The learner's crate.
+    Subject,
+    /// The grading tests, which failed to compile against the learner's crate (a changed public
+    /// API, for instance).
+    GraderTests,
+    /// Anything else: the facade, the grader's library. A defect of Interleave itself.
+    Tooling,
+}
+
+/// The outcome of one build.
+#[derive(Debug)]
+pub enum Built {
+    Binary(PathBuf),
+    Failed(Vec<CompileError>),
+}
+
+/// The target directory of one build.
+pub fn target_dir(root: &Path, build: Build) -> PathBuf {
+    root.join("target/interleave").join(build.name())
+}
+
+/// Builds the grader's tests for `exercise` against `subject`, in `build`.
+pub fn build(root: &Path, exercise: &Exercise, subject: Subject, build: Build) -> Result<Built> {
+    let mut features = exercise.feature(subject);
+    if build == Build::Loom {
+        features.push_str(",loom");
+    }
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .current_dir(root)
+        .args([
+            "test",
+            "--no-run",
+            "--package",
+            "interleave-grader",
+            "--test",
+        ])
+        .arg(exercise.test_target())
+        .args([
+            "--features",
+            &features,
+            "--message-format",
+            "json-diagnostic-rendered-ansi",
+        ])
+        .arg("--target-dir")
+        .arg(target_dir(root, build))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let shown = format!(
+        "cargo test --no-run -p interleave-grader --test {} --features {features}",
+        exercise.test_target()
+    );
+
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot start `{shown}`"))?;
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let stderr_reader = std::thread::spawn(move || std::io::read_to_string(stderr));
+    let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+
+    let subject_dir = format!("{}/", exercise.dir(subject).display());
+    let mut binary = None;
+    let mut errors = Vec::new();
+    for message in Message::parse_stream(stdout) {
+        match message.context("cannot read cargo's output")? {
+            Message::CompilerArtifact(artifact) => {
+                if artifact.target.name == exercise.test_target() {
+                    binary = artifact.executable.map(PathBuf::from);
+                }
+            }
+            Message::CompilerMessage(msg) => {
+                let diagnostic = &msg.message;
+                if !matches!(
+                    diagnostic.level,
+                    DiagnosticLevel::Error | DiagnosticLevel::Ice
+                ) {
+                    continue;
+                }
+                let span = diagnostic.spans.iter().find(|s| s.is_primary);
+                let file = span.map(|s| s.file_name.as_str()).unwrap_or_default();
+                let origin = if file.starts_with(&subject_dir) {
+                    Origin::Subject
+                } else if file.starts_with("grader/tests/") {
+                    Origin::GraderTests
+                } else {
+                    Origin::Tooling
+                };
+                errors.push(CompileError {
+                    rendered: diagnostic.rendered.clone().unwrap_or_default(),
+                    location: span.map(|s| format!("{}:{}", s.file_name, s.line_start)),
+                    origin,
+                });
+            }
+            _ => {}
+        }
+    }
+    let status = child
+        .wait()
+        .with_context(|| format!("`{shown}` did not finish"))?;
+    let stderr = stderr_reader
+        .join()
+        .expect("the stderr reader does not panic")
+        .unwrap_or_default();
+
+    if status.success() {
+        return match binary {
+            Some(path) => Ok(Built::Binary(path)),
+            None => bail!(
+                "`{shown}` built no test binary named `{}`",
+                exercise.test_target()
+            ),
+        };
+    }
+    if errors.is_empty() {
+        bail!("`{shown}` failed:\n{}", stderr.trim_end());
+    }
+    Ok(Built::Failed(errors))
+}

@@ -1,0 +1,87 @@
+//! `cargo xtask run`: an exercise's demo, stopped if it hangs.
+
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use wait_timeout::ChildExt;
+
+use crate::cargo::target_dir;
+use crate::catalog::{Build, Catalog, Subject};
+
+/// How long a demo may run. The demos finish in well under a second when they work; the broken
+/// ones wait forever, which is the point of showing them.
+const DEMO_LIMIT: Duration = Duration::from_secs(10);
+
+pub fn run(root: &Path, catalog: &Catalog, name: &str, solution: bool) -> Result<ExitCode> {
+    let exercise = catalog.find(name)?;
+    if !exercise.has_demo {
+        let with_demos: Vec<&str> = catalog
+            .exercises
+            .iter()
+            .filter(|e| e.has_demo)
+            .map(|e| e.id.as_str())
+            .collect();
+        bail!(
+            "{} has no demo; these do: {}",
+            exercise.id,
+            with_demos.join(", ")
+        );
+    }
+    let subject = if solution {
+        Subject::Solution
+    } else {
+        Subject::Exercise
+    };
+    let package = exercise.package(subject);
+
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "--package",
+            &package,
+            "--example",
+            "demo",
+            "--target-dir",
+        ])
+        .arg(target_dir(root, Build::Std))
+        .stdin(Stdio::null())
+        .status()
+        .with_context(|| format!("cannot start cargo to build the demo of `{package}`"))?;
+    if !status.success() {
+        eprintln!(
+            "interleave: the demo of {} does not compile; rustc's messages are above",
+            package
+        );
+        return Ok(ExitCode::from(2));
+    }
+
+    let binary = target_dir(root, Build::Std).join("debug/examples/demo");
+    let mut child = Command::new(&binary)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .spawn()
+        .with_context(|| format!("cannot start the demo `{}`", binary.display()))?;
+    match child.wait_timeout(DEMO_LIMIT)? {
+        Some(status) if status.success() => Ok(ExitCode::SUCCESS),
+        Some(status) => {
+            eprintln!("interleave: the demo of {package} failed ({status})");
+            Ok(ExitCode::from(1))
+        }
+        None => {
+            child.kill().ok();
+            child.wait().ok();
+            eprintln!(
+                "\ninterleave: the demo of {package} did not finish within {} s and was stopped: \
+                 something is still waiting (deadlock or hang suspected); `cargo xtask check {}` \
+                 says what",
+                DEMO_LIMIT.as_secs(),
+                exercise.id
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Grading one subject (an exercise or its solution): build, run every check alone, classify.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cargo::{self, Built, CompileError, Origin};
+use crate::catalog::{Build, Check, Exercise, Subject};
+use crate::classify::{Failure, classify};
+use crate::runner;
+
+/// How long a check may run when its metadata sets no limit.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many check processes run at once: one per core on the machines this targets, and
+/// never more than two, so that runtime checks are not starved of CPU.
+const WORKERS: usize = 2;
+
+/// The verdict of one check.
+#[derive(Debug)]
+pub struct CheckResult {
+    pub check: Check,
+    pub failure: Option<Failure>,
+}
+
+/// Everything `check` found out about one subject.
+#[derive(Debug)]
+pub enum Grade {
+    /// The subject, or the grader against it, does not build.
+    DoesNotCompile(Vec<CompileError>),
+    Graded(Vec<CheckResult>),
+}
+
+impl Grade {
+    /// How many checks pass, and how many there are (none pass when nothing builds).
+    pub fn score(&self, exercise: &Exercise) -> (usize, usize) {
+        match self {
+            Grade::DoesNotCompile(_) => (0, exercise.checks.len()),
+            Grade::Graded(results) => (
+                results.iter().filter(|r| r.failure.is_none()).count(),
+                results.len(),
+            ),
+        }
+    }
+}
+
+/// Builds and grades `subject` of `exercise`. `progress` receives one line per step.
+pub fn grade(
+    root: &Path,
+    exercise: &Exercise,
+    subject: Subject,
+    progress: &dyn Fn(&str),
+) -> Result<Grade> {
+    let builds = exercise.builds();
+    let names: Vec<&str> = builds.iter().map(|b| b.name()).collect();
+    progress(&format!(
+        "building {} ({})",
+        exercise.package(subject),
+        names.join(" and ")
+    ));
+    let started = Instant::now();
+
+    // The builds use separate target directories, so they can run side by side.
+    let built: Vec<(Build, Result<Built>)> = thread::scope(|s| {
+        let handles: Vec<_> = builds
+            .iter()
+            .map(|&b| (b, s.spawn(move || cargo::build(root, exercise, subject, b))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|(b, h)| (b, h.join().expect("a build thread panicked")))
+            .collect()
+    });
+
+    let mut binaries = Vec::new();
+    let mut errors: Vec<CompileError> = Vec::new();
+    for (build, result) in built {
+        match result? {
+            Built::Binary(path) => binaries.push((build, path)),
+            Built::Failed(found) => {
+                for error in found {
+                    if !errors.iter().any(|e| e.rendered == error.rendered) {
+                        errors.push(error);
+                    }
+                }
+            }
+        }
+    }
+    if errors.iter().any(|e| e.origin == Origin::Tooling) {
+        let rendered: Vec<&str> = errors.iter().map(|e| e.rendered.trim_end()).collect();
+        bail!(
+            "grader defect: Interleave's own code does not compile, so no exercise can be \
+             graded; this is not your exercise's fault:\n{}",
+            rendered.join("\n")
+        );
+    }
+    if !errors.is_empty() {
+        return Ok(Grade::DoesNotCompile(errors));
+    }
+    progress(&format!(
+        "built in {:.1} s; running {} checks, each in its own process",
+        started.elapsed().as_secs_f64(),
+        exercise.checks.len()
+    ));
+
+    let jobs = jobs(exercise, &binaries)?;
+    let subject_dir = exercise.dir(subject).to_string_lossy().into_owned();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Option<Failure>>>>> =
+        Mutex::new(jobs.iter().map(|_| None).collect());
+    thread::scope(|s| {
+        for _ in 0..WORKERS.min(jobs.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((check, binary)) = jobs.get(i) else {
+                        break;
+                    };
+                    let limit = check
+                        .timeout_secs
+                        .map_or(DEFAULT_TIMEOUT, Duration::from_secs);
+                    let verdict = runner::run_test(binary, &check.test, limit)
+                        .map(|outcome| classify(&outcome, &subject_dir));
+                    results.lock().unwrap()[i] = Some(verdict);
+                }
+            });
+        }
+    });
+
+    let mut graded = Vec::new();
+    for ((check, _), verdict) in jobs.iter().zip(results.into_inner().unwrap()) {
+        let failure = verdict.expect("every job ran")?;
+        graded.push(CheckResult {
+            check: (*check).clone(),
+            failure,
+        });
+    }
+    Ok(Grade::Graded(graded))
+}
+
+/// Pairs every check with the binary that holds its test, and insists that the metadata and
+/// the test files name the same tests: a check that runs no test could never fail.
+fn jobs<'a>(
+    exercise: &'a Exercise,
+    binaries: &[(Build, PathBuf)],
+) -> Result<Vec<(&'a Check, PathBuf)>> {
+    let mut jobs = Vec::new();
+    for (build, binary) in binaries {
+        let tests: BTreeSet<String> = runner::list_tests(binary)?.into_iter().collect();
+        let checks: Vec<&Check> = exercise
+            .checks
+            .iter()
+            .filter(|c| c.build == *build)
+            .collect();
+        let mut known = BTreeSet::new();
+        for check in checks {
+            if !tests.contains(&check.test) {
+                bail!(
+                    "grader defect: check `{}` of {} names no test in the {} build of \
+                     `grader/tests/{}.rs`",
+                    check.test,
+                    exercise.id,
+                    build.name(),
+                    exercise.test_target()
+                );
+            }
+            known.insert(check.test.clone());
+            jobs.push((check, binary.clone()));
+        }
+        if let Some(extra) = tests.difference(&known).next() {
+            bail!(
+                "grader defect: test `{extra}` in the {} build of `grader/tests/{}.rs` is not \
+                 listed as a check in `grader/meta/{}.toml`",
+                build.name(),
+                exercise.test_target(),
+                exercise.id
+            );
+        }
+    }
+    jobs.sort_by_key(|(check, _)| exercise.checks.iter().position(|c| c.test == check.test));
+    Ok(jobs)
+}
+
+/// The `path:line` of the first line of `source` (relative to `root`) containing `needle`.
+pub fn find_line(root: &Path, source: &Path, needle: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(source))
+        .with_context(|| format!("cannot read `{}`", source.display()))
+        .ok()?;
+    let line = text.lines().position(|l| l.contains(needle))?;
+    Some(format!("{}:{}", source.display(), line + 1))
+}

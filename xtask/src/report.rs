@@ -1,0 +1,109 @@
+//! Turning a grade into text for a person.
+//!
+//! The text is written with ANSI styles; `anstream` removes them when the output is not a
+//! terminal (or `NO_COLOR` is set), so pipes, files and snapshots get plain text.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::cargo::Origin;
+use crate::catalog::{Exercise, Subject};
+use crate::grade::{Grade, find_line};
+
+const PASS: Style = AnsiColor::Green.on_default().bold();
+const FAIL: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+/// The verdict text `cargo xtask check` prints.
+pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade) -> String {
+    let mut out = String::new();
+    let whose = match subject {
+        Subject::Exercise => "",
+        Subject::Solution => " (reference solution)",
+    };
+    let _ = writeln!(
+        out,
+        "{BOLD}{} · {}{whose}{BOLD:#}\n{DIM}{}{DIM:#}\n",
+        exercise.id, exercise.title, exercise.topic
+    );
+    let again = match subject {
+        Subject::Exercise => format!("cargo xtask check {}", exercise.id),
+        Subject::Solution => format!("cargo xtask check {} --solution", exercise.id),
+    };
+
+    let results = match grade {
+        Grade::DoesNotCompile(errors) => {
+            for error in errors {
+                let _ = writeln!(out, "{}", error.rendered.trim_end());
+            }
+            let first = errors.iter().find_map(|e| e.location.clone());
+            let _ = writeln!(
+                out,
+                "\n  {FAIL}FAIL{FAIL:#}  does not compile{}",
+                first.map(|l| format!(" at {l}")).unwrap_or_default()
+            );
+            if errors.iter().all(|e| e.origin != Origin::Subject) {
+                let _ = writeln!(
+                    out,
+                    "        your crate builds, but the grader cannot compile against it: keep \
+                     its public API\n        (names, arguments and return types) as given; \
+                     rustc's messages above say what the grader expected"
+                );
+            } else {
+                let _ = writeln!(out, "        rustc's messages above say what to fix");
+            }
+            let _ = writeln!(
+                out,
+                "\nno check could run. Fix the build, then run `{again}`."
+            );
+            return out;
+        }
+        Grade::Graded(results) => results,
+    };
+
+    for result in results {
+        let check = &result.check;
+        let Some(failure) = &result.failure else {
+            let _ = writeln!(out, "  {PASS}pass{PASS:#}  {}", check.title);
+            continue;
+        };
+        let _ = writeln!(out, "  {FAIL}FAIL{FAIL:#}  {}", check.title);
+        let source = exercise.source(subject);
+        let place = failure.location.clone().or_else(|| {
+            let focus = check.focus.as_deref()?;
+            find_line(root, &source, focus).map(|at| format!("{at} ({focus})"))
+        });
+        let _ = writeln!(
+            out,
+            "        {BOLD}{}{BOLD:#}{}",
+            failure.class.label(),
+            place.map(|p| format!(" at {p}")).unwrap_or_default()
+        );
+        for line in failure.message.lines() {
+            let _ = writeln!(out, "        {DIM}|{DIM:#} {line}");
+        }
+        let _ = writeln!(out, "        why: {}", check.why.trim());
+    }
+
+    let (passed, total) = grade.score(exercise);
+    let _ = writeln!(out);
+    if passed == total {
+        let _ = writeln!(out, "{PASS}all {total} checks pass.{PASS:#}");
+    } else {
+        let _ = writeln!(
+            out,
+            "{passed} of {total} checks pass. Fix the first failing check, then run `{again}`."
+        );
+        if subject == Subject::Exercise {
+            let _ = writeln!(
+                out,
+                "Stuck? `cargo xtask hint {}` gives a hint.",
+                exercise.id
+            );
+        }
+    }
+    out
+}
