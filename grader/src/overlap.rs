@@ -22,10 +22,17 @@ struct State {
 }
 
 /// Counts the items in flight and the most ever in flight at once.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Overlap {
     state: Mutex<State>,
     changed: Condvar,
+    partner_wait: Duration,
+}
+
+impl Default for Overlap {
+    fn default() -> Overlap {
+        Overlap::with_partner_wait(PARTNER_WAIT)
+    }
 }
 
 /// Marks one item in flight until dropped.
@@ -39,8 +46,13 @@ impl Overlap {
         Overlap::default()
     }
 
+    /// An overlap counter whose lone items wait `partner_wait` for a partner.
+    pub fn with_partner_wait(partner_wait: Duration) -> Overlap {
+        Overlap { state: Mutex::default(), changed: Condvar::new(), partner_wait }
+    }
+
     /// Marks an item as started and, while it is alone, waits for a partner (up to
-    /// [`PARTNER_WAIT`] in all, and only until the overlap has been seen once).
+    /// the partner wait in all, and only until the overlap has been seen once).
     pub fn enter(&self) -> InFlight<'_> {
         let mut state = self.state.lock().unwrap();
         state.in_flight += 1;
@@ -48,7 +60,7 @@ impl Overlap {
         state.max_in_flight = state.max_in_flight.max(state.in_flight);
         self.changed.notify_all();
 
-        let deadline = Instant::now() + PARTNER_WAIT;
+        let deadline = Instant::now() + self.partner_wait;
         while state.max_in_flight < 2 {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -95,7 +107,7 @@ mod tests {
 
     #[test]
     fn serial_items_never_overlap() {
-        let overlap = Overlap::new();
+        let overlap = Overlap::with_partner_wait(Duration::from_millis(50));
         drop(overlap.enter());
         drop(overlap.enter());
         assert_eq!(overlap.max_in_flight(), 1);

@@ -36,6 +36,13 @@ pub fn live_threads() -> BTreeMap<u32, String> {
 #[derive(Debug)]
 pub struct Baseline {
     threads: BTreeMap<u32, String>,
+    /// Names a thread gets when it was not given one: Linux copies the name of the thread that
+    /// spawned it, which is the process's or the test's.
+    inherited: [String; 2],
+}
+
+fn comm(path: &str) -> String {
+    fs::read_to_string(path).unwrap_or_default().trim_end().to_owned()
 }
 
 impl Baseline {
@@ -43,15 +50,22 @@ impl Baseline {
     pub fn take() -> Baseline {
         Baseline {
             threads: live_threads(),
+            inherited: [comm("/proc/self/comm"), comm("/proc/thread-self/comm")],
         }
     }
 
-    /// The threads alive now that were not alive at the baseline, as `name (tid)`.
+    /// The threads alive now that were not alive at the baseline, as `"name" (tid N)`.
     pub fn extra(&self) -> Vec<String> {
         live_threads()
             .into_iter()
             .filter(|(tid, _)| !self.threads.contains_key(tid))
-            .map(|(tid, name)| format!("{name:?} (tid {tid})"))
+            .map(|(tid, name)| {
+                if self.inherited.contains(&name) {
+                    format!("an unnamed thread (tid {tid})")
+                } else {
+                    format!("{name:?} (tid {tid})")
+                }
+            })
             .collect()
     }
 

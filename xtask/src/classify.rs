@@ -19,8 +19,9 @@ pub struct Failure {
     pub location: Option<String>,
 }
 
-/// Loom's wording for the reports it makes, with the class each belongs to.
-const LOOM_REPORTS: [(&str, Class); 4] = [
+/// The wording of loom's reports (and insta's), with the class each belongs to.
+const KNOWN_REPORTS: [(&str, Class); 5] = [
+    ("snapshot assertion for", Class::WrongResult),
     ("Causality violation", Class::DataRace),
     ("deadlock; threads", Class::Deadlock),
     ("Arc leaked", Class::LeakedArc),
@@ -59,7 +60,7 @@ pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
             });
         }
     }
-    for (wording, class) in LOOM_REPORTS {
+    for (wording, class) in KNOWN_REPORTS {
         if let Some(panic) = panics.iter().find(|p| p.message.contains(wording)) {
             let location = locate(&panic.message, subject_dir)
                 .or_else(|| locate(&panic.location, subject_dir));

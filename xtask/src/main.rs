@@ -4,23 +4,10 @@
 //! when an exercise or solution did not get its expected verdict); 2 for a usage error, code
 //! that does not compile, or a failure of the tooling itself.
 
-mod cargo;
-mod catalog;
-mod check;
-mod classify;
-mod demo;
-mod grade;
-mod hint;
-mod list;
-mod progress;
-mod report;
-mod runner;
-mod verify;
-
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xtask::{catalog, check, demo, hint, list, verify};
 
 /// Concurrency exercises with graders.
 #[derive(Debug, Parser)]
@@ -70,17 +57,9 @@ enum Command {
     },
 }
 
-/// The workspace root: the folder above this crate.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .into()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = root();
+    let root = xtask::root();
     let result = catalog::Catalog::load(&root).and_then(|catalog| match cli.command {
         Command::List => list::run(&root, &catalog),
         Command::Check { exercise, solution } => check::run(&root, &catalog, &exercise, solution),

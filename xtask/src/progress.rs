@@ -30,7 +30,7 @@ pub struct Record {
 }
 
 fn path(root: &Path) -> PathBuf {
-    root.join("target/interleave/progress.toml")
+    crate::state_dir(root).join("progress.toml")
 }
 
 impl Progress {

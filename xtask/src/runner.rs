@@ -62,6 +62,10 @@ pub fn run_test(binary: &Path, name: &str, limit: Duration) -> Result<Outcome> {
         .env_remove("LOOM_MAX_PERMUTATIONS")
         .env_remove("LOOM_MAX_DURATION")
         .env_remove("LOOM_LOG")
+        // A mismatching snapshot fails the check; it never writes a `.snap.new` beside the
+        // grader's snapshots, and nothing may force it to pass.
+        .env("INSTA_UPDATE", "no")
+        .env_remove("INSTA_FORCE_PASS")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
