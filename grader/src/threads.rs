@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 /// How long threads get to exit after they were told to stop. Joining code passes at the first
 /// look; only a leak waits this long.
-pub const SETTLE: Duration = Duration::from_millis(1500);
+pub const SETTLE: Duration = Duration::from_millis(500);
 
 /// The live threads of this process by id, with their names.
 pub fn live_threads() -> BTreeMap<u32, String> {

@@ -121,9 +121,14 @@ fn panics(output: &str) -> Vec<Panic> {
             continue;
         }
         let location = at.trim_end_matches(':').to_owned();
+        // Loom starts some reports with a blank line; the message ends at the next one.
+        while lines.peek().is_some_and(|next| next.trim().is_empty()) {
+            lines.next();
+        }
         let mut message = Vec::new();
         while let Some(next) = lines.peek() {
-            if next.is_empty() || next.starts_with("note: ") || next.contains(" panicked at ") {
+            if next.trim().is_empty() || next.starts_with("note: ") || next.contains(" panicked at ")
+            {
                 break;
             }
             message.push(*next);
@@ -204,7 +209,7 @@ mod tests {
 
     #[test]
     fn a_loom_race_is_a_data_race_located_in_the_subject() {
-        let output = "thread 'm' (7) panicked at /cargo/loom-0.7.2/src/rt/location.rs:115:9:\n\
+        let output = "thread 'm' (7) panicked at /cargo/loom-0.7.2/src/rt/location.rs:115:9:\n\n\
             Causality violation: Concurrent write accesses to `UnsafeCell`.\n    \
             created: exercises/exercise-09/src/lib.rs:12:20\n\
             note: run with `RUST_BACKTRACE=1`\n";

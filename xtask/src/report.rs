@@ -17,6 +17,9 @@ const FAIL: Style = AnsiColor::Red.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
+/// The width verdicts are wrapped to.
+const WIDTH: usize = 100;
+
 /// The verdict text `cargo xtask check` prints.
 pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade) -> String {
     let mut out = String::new();
@@ -83,9 +86,15 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             place.map(|p| format!(" at {p}")).unwrap_or_default()
         );
         for line in failure.message.lines() {
-            let _ = writeln!(out, "        {DIM}|{DIM:#} {line}");
+            for piece in textwrap::wrap(line, WIDTH - 10) {
+                let _ = writeln!(out, "        {DIM}|{DIM:#} {piece}");
+            }
         }
-        let _ = writeln!(out, "        why: {}", check.why.trim());
+        let why = format!("why: {}", check.why.trim());
+        let options = textwrap::Options::new(WIDTH).initial_indent("        ").subsequent_indent(
+            "             ",
+        );
+        let _ = writeln!(out, "{}", textwrap::fill(&why, options));
     }
 
     let (passed, total) = grade.score(exercise);
