@@ -121,10 +121,7 @@ mod tests {
         leaked.join().unwrap();
 
         let message = *outcome.unwrap_err().downcast::<String>().unwrap();
-        assert!(
-            message.starts_with(crate::Class::LeakedThread.marker()),
-            "{message}"
-        );
+        assert!(message.starts_with(crate::Class::LeakedThread.marker()), "{message}");
         assert!(message.contains("stuck-worker"), "{message}");
     }
 }

@@ -52,56 +52,59 @@ pub fn build(root: &Path, exercise: &Exercise, subject: Subject, build: Build) -
     if build == Build::Loom {
         features.push_str(",loom");
     }
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command
+    let target = exercise.test_target();
+    let args = ["test", "--no-run", "--package", "interleave-grader", "--test", &target];
+    let subject_dir = exercise.dir(subject);
+    run_cargo(root, &args, &["--features", &features], build, &target, &subject_dir)
+}
+
+/// Builds the demo example of `package`, whose crate is in `subject_dir`.
+pub fn build_demo(root: &Path, package: &str, subject_dir: &Path) -> Result<Built> {
+    let args = ["build", "--package", package, "--example", "demo"];
+    run_cargo(root, &args, &[], Build::Std, "demo", subject_dir)
+}
+
+/// Runs `cargo <args> <extra>` in the target directory of `build`, and returns the executable
+/// built for the target named `wanted`, or the compiler errors. The command is shown, without
+/// the plumbing flags, in every error about it.
+fn run_cargo(
+    root: &Path,
+    args: &[&str],
+    extra: &[&str],
+    build: Build,
+    wanted: &str,
+    subject_dir: &Path,
+) -> Result<Built> {
+    let shown = format!("cargo {} {}", args.join(" "), extra.join(" "));
+    let shown = shown.trim_end();
+    let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(root)
-        .args([
-            "test",
-            "--no-run",
-            "--package",
-            "interleave-grader",
-            "--test",
-        ])
-        .arg(exercise.test_target())
-        .args([
-            "--features",
-            &features,
-            "--message-format",
-            "json-diagnostic-rendered-ansi",
-        ])
-        .arg("--target-dir")
+        .args(args)
+        .args(extra)
+        .args(["--message-format", "json-diagnostic-rendered-ansi", "--target-dir"])
         .arg(target_dir(root, build))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let shown = format!(
-        "cargo test --no-run -p interleave-grader --test {} --features {features}",
-        exercise.test_target()
-    );
-
-    let mut child = command
+        .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot start `{shown}`"))?;
     let stderr = child.stderr.take().expect("stderr is piped");
     let stderr_reader = std::thread::spawn(move || std::io::read_to_string(stderr));
     let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
 
-    let subject_dir = format!("{}/", exercise.dir(subject).display());
+    let subject_dir = format!("{}/", subject_dir.display());
     let mut binary = None;
     let mut errors = Vec::new();
     for message in Message::parse_stream(stdout) {
         match message.context("cannot read cargo's output")? {
             Message::CompilerArtifact(artifact) => {
-                if artifact.target.name == exercise.test_target() {
+                if artifact.target.name == wanted {
                     binary = artifact.executable.map(PathBuf::from);
                 }
             }
             Message::CompilerMessage(msg) => {
                 let diagnostic = &msg.message;
-                if !matches!(
-                    diagnostic.level,
-                    DiagnosticLevel::Error | DiagnosticLevel::Ice
-                ) {
+                if !matches!(diagnostic.level, DiagnosticLevel::Error | DiagnosticLevel::Ice) {
                     continue;
                 }
                 let span = diagnostic.spans.iter().find(|s| s.is_primary);
@@ -122,21 +125,14 @@ pub fn build(root: &Path, exercise: &Exercise, subject: Subject, build: Build) -
             _ => {}
         }
     }
-    let status = child
-        .wait()
-        .with_context(|| format!("`{shown}` did not finish"))?;
-    let stderr = stderr_reader
-        .join()
-        .expect("the stderr reader does not panic")
-        .unwrap_or_default();
+    let status = child.wait().with_context(|| format!("`{shown}` did not finish"))?;
+    let stderr =
+        stderr_reader.join().expect("the stderr reader does not panic").unwrap_or_default();
 
     if status.success() {
         return match binary {
             Some(path) => Ok(Built::Binary(path)),
-            None => bail!(
-                "`{shown}` built no test binary named `{}`",
-                exercise.test_target()
-            ),
+            None => bail!("`{shown}` built no executable named `{wanted}`"),
         };
     }
     if errors.is_empty() {

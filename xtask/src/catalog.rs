@@ -203,16 +203,9 @@ fn load_one(path: &Path) -> Result<Exercise> {
         .with_context(|| format!("cannot read exercise metadata `{}`", path.display()))?;
     let meta: Meta = toml::from_str(&text)
         .with_context(|| format!("exercise metadata `{}` is not valid", path.display()))?;
-    let id = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_owned();
+    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
     let Some(number) = id.strip_prefix("exercise-").map(str::to_owned) else {
-        bail!(
-            "exercise metadata `{}` must be named exercise-NN.toml",
-            path.display()
-        );
+        bail!("exercise metadata `{}` must be named exercise-NN.toml", path.display());
     };
     for check in &meta.checks {
         if Class::from_key(&check.expect).is_none() {

@@ -13,11 +13,7 @@ use crate::report::render;
 
 pub fn run(root: &Path, catalog: &Catalog, name: &str, solution: bool) -> Result<ExitCode> {
     let exercise = catalog.find(name)?;
-    let subject = if solution {
-        Subject::Solution
-    } else {
-        Subject::Exercise
-    };
+    let subject = if solution { Subject::Solution } else { Subject::Exercise };
     let started = Instant::now();
     let grade = grade(root, exercise, subject, &|step| {
         let dim = anstyle::Style::new().dimmed();

@@ -47,28 +47,17 @@ pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
     let panics = panics(&outcome.output);
 
     for class in Class::ALL {
-        if let Some(panic) = panics
-            .iter()
-            .find(|p| p.message.starts_with(class.marker()))
-        {
+        if let Some(panic) = panics.iter().find(|p| p.message.starts_with(class.marker())) {
             let message = panic.message[class.marker().len()..].to_owned();
             let location = locate(&panic.message, subject_dir);
-            return Some(Failure {
-                class,
-                message,
-                location,
-            });
+            return Some(Failure { class, message, location });
         }
     }
     for (wording, class) in KNOWN_REPORTS {
         if let Some(panic) = panics.iter().find(|p| p.message.contains(wording)) {
             let location = locate(&panic.message, subject_dir)
                 .or_else(|| locate(&panic.location, subject_dir));
-            return Some(Failure {
-                class,
-                message: shorten(&panic.message),
-                location,
-            });
+            return Some(Failure { class, message: shorten(&panic.message), location });
         }
     }
     if outcome.output.contains("memory allocation of") {
@@ -83,11 +72,7 @@ pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
     }
     if let Some(panic) = panics.first() {
         let location = locate(&panic.location, subject_dir);
-        return Some(Failure {
-            class: Class::Panic,
-            message: shorten(&panic.message),
-            location,
-        });
+        return Some(Failure { class: Class::Panic, message: shorten(&panic.message), location });
     }
     if status.success() && outcome.output.contains("test result: ok. 1 passed") {
         return None;
@@ -127,17 +112,16 @@ fn panics(output: &str) -> Vec<Panic> {
         }
         let mut message = Vec::new();
         while let Some(next) = lines.peek() {
-            if next.trim().is_empty() || next.starts_with("note: ") || next.contains(" panicked at ")
+            if next.trim().is_empty()
+                || next.starts_with("note: ")
+                || next.contains(" panicked at ")
             {
                 break;
             }
             message.push(*next);
             lines.next();
         }
-        found.push(Panic {
-            location,
-            message: message.join("\n"),
-        });
+        found.push(Panic { location, message: message.join("\n") });
     }
     found
 }
@@ -151,9 +135,7 @@ fn locate(text: &str, subject_dir: &str) -> Option<String> {
         .unwrap_or(rest.len());
     let mut parts = rest[..end].split(':');
     let path = parts.next()?;
-    let line = parts
-        .next()
-        .filter(|l| l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty());
+    let line = parts.next().filter(|l| l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty());
     Some(match line {
         Some(line) => format!("{path}:{line}"),
         None => path.to_owned(),
@@ -215,10 +197,7 @@ mod tests {
             note: run with `RUST_BACKTRACE=1`\n";
         let failure = classify(&outcome(Some(101), output), SUBJECT).unwrap();
         assert_eq!(failure.class, Class::DataRace);
-        assert_eq!(
-            failure.location.as_deref(),
-            Some("exercises/exercise-09/src/lib.rs:12")
-        );
+        assert_eq!(failure.location.as_deref(), Some("exercises/exercise-09/src/lib.rs:12"));
     }
 
     #[test]
@@ -243,10 +222,7 @@ mod tests {
         let failure = classify(&outcome(Some(101), output), SUBJECT).unwrap();
         assert_eq!(failure.class, Class::WrongResult);
         assert_eq!(failure.message, "total is 1, expected 2");
-        assert_eq!(
-            failure.location, None,
-            "the grader's own file is not the learner's"
-        );
+        assert_eq!(failure.location, None, "the grader's own file is not the learner's");
     }
 
     #[test]
@@ -255,10 +231,7 @@ mod tests {
             called `Option::unwrap()` on a `None` value\n";
         let failure = classify(&outcome(Some(101), output), SUBJECT).unwrap();
         assert_eq!(failure.class, Class::Panic);
-        assert_eq!(
-            failure.location.as_deref(),
-            Some("exercises/exercise-09/src/lib.rs:7")
-        );
+        assert_eq!(failure.location.as_deref(), Some("exercises/exercise-09/src/lib.rs:7"));
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use wait_timeout::ChildExt;
 
-use crate::cargo::target_dir;
-use crate::catalog::{Build, Catalog, Subject};
+use crate::cargo::{self, Built};
+use crate::catalog::{Catalog, Subject};
 
 /// How long a demo may run. The demos finish in well under a second when they work; the broken
 /// ones wait forever, which is the point of showing them.
@@ -17,49 +17,25 @@ const DEMO_LIMIT: Duration = Duration::from_secs(10);
 pub fn run(root: &Path, catalog: &Catalog, name: &str, solution: bool) -> Result<ExitCode> {
     let exercise = catalog.find(name)?;
     if !exercise.has_demo {
-        let with_demos: Vec<&str> = catalog
-            .exercises
-            .iter()
-            .filter(|e| e.has_demo)
-            .map(|e| e.id.as_str())
-            .collect();
-        bail!(
-            "{} has no demo; these do: {}",
-            exercise.id,
-            with_demos.join(", ")
-        );
+        let with_demos: Vec<&str> =
+            catalog.exercises.iter().filter(|e| e.has_demo).map(|e| e.id.as_str()).collect();
+        bail!("{} has no demo; these do: {}", exercise.id, with_demos.join(", "));
     }
-    let subject = if solution {
-        Subject::Solution
-    } else {
-        Subject::Exercise
-    };
+    let subject = if solution { Subject::Solution } else { Subject::Exercise };
     let package = exercise.package(subject);
 
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "--package",
-            &package,
-            "--example",
-            "demo",
-            "--target-dir",
-        ])
-        .arg(target_dir(root, Build::Std))
-        .stdin(Stdio::null())
-        .status()
-        .with_context(|| format!("cannot start cargo to build the demo of `{package}`"))?;
-    if !status.success() {
-        eprintln!(
-            "interleave: the demo of {} does not compile; rustc's messages are above",
-            package
-        );
-        return Ok(ExitCode::from(2));
-    }
-
-    let binary = target_dir(root, Build::Std).join("debug/examples/demo");
+    let binary = match cargo::build_demo(root, &package, &exercise.dir(subject))? {
+        Built::Binary(path) => path,
+        Built::Failed(errors) => {
+            for error in &errors {
+                anstream::eprintln!("{}", error.rendered.trim_end());
+            }
+            eprintln!(
+                "interleave: the demo of {package} does not compile; rustc's messages are above"
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
     let mut child = Command::new(&binary)
         .current_dir(root)
         .stdin(Stdio::null())

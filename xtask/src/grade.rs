@@ -41,10 +41,9 @@ impl Grade {
     pub fn score(&self, exercise: &Exercise) -> (usize, usize) {
         match self {
             Grade::DoesNotCompile(_) => (0, exercise.checks.len()),
-            Grade::Graded(results) => (
-                results.iter().filter(|r| r.failure.is_none()).count(),
-                results.len(),
-            ),
+            Grade::Graded(results) => {
+                (results.iter().filter(|r| r.failure.is_none()).count(), results.len())
+            }
         }
     }
 }
@@ -58,11 +57,7 @@ pub fn grade(
 ) -> Result<Grade> {
     let builds = exercise.builds();
     let names: Vec<&str> = builds.iter().map(|b| b.name()).collect();
-    progress(&format!(
-        "building {} ({})",
-        exercise.package(subject),
-        names.join(" and ")
-    ));
+    progress(&format!("building {} ({})", exercise.package(subject), names.join(" and ")));
     let started = Instant::now();
 
     // The builds use separate target directories, so they can run side by side.
@@ -71,10 +66,7 @@ pub fn grade(
             .iter()
             .map(|&b| (b, s.spawn(move || cargo::build(root, exercise, subject, b))))
             .collect();
-        handles
-            .into_iter()
-            .map(|(b, h)| (b, h.join().expect("a build thread panicked")))
-            .collect()
+        handles.into_iter().map(|(b, h)| (b, h.join().expect("a build thread panicked"))).collect()
     });
 
     let mut binaries = Vec::new();
@@ -121,9 +113,7 @@ pub fn grade(
                     let Some((check, binary)) = jobs.get(i) else {
                         break;
                     };
-                    let limit = check
-                        .timeout_secs
-                        .map_or(DEFAULT_TIMEOUT, Duration::from_secs);
+                    let limit = check.timeout_secs.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
                     let verdict = runner::run_test(binary, &check.test, limit)
                         .map(|outcome| classify(&outcome, &subject_dir));
                     results.lock().unwrap()[i] = Some(verdict);
@@ -135,10 +125,7 @@ pub fn grade(
     let mut graded = Vec::new();
     for ((check, _), verdict) in jobs.iter().zip(results.into_inner().unwrap()) {
         let failure = verdict.expect("every job ran")?;
-        graded.push(CheckResult {
-            check: (*check).clone(),
-            failure,
-        });
+        graded.push(CheckResult { check: (*check).clone(), failure });
     }
     Ok(Grade::Graded(graded))
 }
@@ -152,11 +139,7 @@ fn jobs<'a>(
     let mut jobs = Vec::new();
     for (build, binary) in binaries {
         let tests: BTreeSet<String> = runner::list_tests(binary)?.into_iter().collect();
-        let checks: Vec<&Check> = exercise
-            .checks
-            .iter()
-            .filter(|c| c.build == *build)
-            .collect();
+        let checks: Vec<&Check> = exercise.checks.iter().filter(|c| c.build == *build).collect();
         let mut known = BTreeSet::new();
         for check in checks {
             if !tests.contains(&check.test) {

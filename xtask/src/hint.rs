@@ -13,26 +13,14 @@ pub fn run(root: &Path, catalog: &Catalog, name: &str, all: bool) -> Result<Exit
     let mut progress = Progress::load(root);
     let record = progress.record(&exercise.id);
     let total = exercise.hints.len();
-    let shown = if all {
-        total
-    } else {
-        (record.hints_shown + 1).min(total)
-    };
+    let shown = if all { total } else { (record.hints_shown + 1).min(total) };
     record.hints_shown = record.hints_shown.max(shown);
 
     for (i, hint) in exercise.hints.iter().enumerate().take(shown) {
-        println!(
-            "hint {} of {total} for {}:\n  {}\n",
-            i + 1,
-            exercise.id,
-            hint.trim()
-        );
+        println!("hint {} of {total} for {}:\n  {}\n", i + 1, exercise.id, hint.trim());
     }
     if shown < total {
-        println!(
-            "run `cargo xtask hint {}` again for the next one.",
-            exercise.id
-        );
+        println!("run `cargo xtask hint {}` again for the next one.", exercise.id);
     } else {
         println!(
             "that was the last hint; `cargo xtask check {} --solution` shows the reference \

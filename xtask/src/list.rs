@@ -23,17 +23,10 @@ pub fn run(root: &Path, catalog: &Catalog) -> Result<ExitCode> {
                 } else {
                     format!("{passed}/{total} checks pass")
                 };
-                if edited {
-                    format!("{verdict}, edited since")
-                } else {
-                    verdict
-                }
+                if edited { format!("{verdict}, edited since") } else { verdict }
             }
         };
-        println!(
-            "{:<12} {:<38} {:<34} {status}",
-            exercise.id, exercise.title, exercise.topic
-        );
+        println!("{:<12} {:<38} {:<34} {status}", exercise.id, exercise.title, exercise.topic);
     }
     println!("\nstart with `cargo xtask check <id>`; `cargo xtask hint <id>` when stuck.");
     Ok(ExitCode::SUCCESS)

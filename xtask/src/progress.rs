@@ -59,9 +59,7 @@ impl Progress {
 
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// The newest modification time under `dir`, in seconds since the Unix epoch.
@@ -74,9 +72,7 @@ pub fn newest_change(dir: &Path) -> Option<u64> {
             if path.is_dir() {
                 stack.push(path);
             } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
-                let secs = modified
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
+                let secs = modified.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
                 newest = newest.max(Some(secs));
             }
         }

@@ -58,10 +58,7 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             } else {
                 let _ = writeln!(out, "        rustc's messages above say what to fix");
             }
-            let _ = writeln!(
-                out,
-                "\nno check could run. Fix the build, then run `{again}`."
-            );
+            let _ = writeln!(out, "\nno check could run. Fix the build, then run `{again}`.");
             return out;
         }
         Grade::Graded(results) => results,
@@ -83,17 +80,20 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             out,
             "        {BOLD}{}{BOLD:#}{}",
             failure.class.label(),
-            place.map(|p| format!(" at {p}")).unwrap_or_default()
+            place.as_ref().map(|p| format!(" at {p}")).unwrap_or_default()
         );
+        if let Some(code) = place.as_deref().and_then(|p| source_line(root, p)) {
+            let _ = writeln!(out, "        {DIM}>{DIM:#} {code}");
+        }
         for line in failure.message.lines() {
             for piece in textwrap::wrap(line, WIDTH - 10) {
                 let _ = writeln!(out, "        {DIM}|{DIM:#} {piece}");
             }
         }
         let why = format!("why: {}", check.why.trim());
-        let options = textwrap::Options::new(WIDTH).initial_indent("        ").subsequent_indent(
-            "             ",
-        );
+        let options = textwrap::Options::new(WIDTH)
+            .initial_indent("        ")
+            .subsequent_indent("             ");
         let _ = writeln!(out, "{}", textwrap::fill(&why, options));
     }
 
@@ -107,12 +107,18 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             "{passed} of {total} checks pass. Fix the first failing check, then run `{again}`."
         );
         if subject == Subject::Exercise {
-            let _ = writeln!(
-                out,
-                "Stuck? `cargo xtask hint {}` gives a hint.",
-                exercise.id
-            );
+            let _ = writeln!(out, "Stuck? `cargo xtask hint {}` gives a hint.", exercise.id);
         }
     }
     out
+}
+
+/// The trimmed line of code that `place` (`path:line`, maybe followed by more) points at.
+fn source_line(root: &Path, place: &str) -> Option<String> {
+    let place = place.split_whitespace().next()?;
+    let (path, line) = place.rsplit_once(':')?;
+    let line: usize = line.parse().ok()?;
+    let text = std::fs::read_to_string(root.join(path)).ok()?;
+    let code = text.lines().nth(line.checked_sub(1)?)?.trim();
+    (!code.is_empty()).then(|| code.to_owned())
 }

@@ -37,11 +37,7 @@ pub fn list_tests(binary: &Path) -> Result<Vec<String>> {
         .output()
         .with_context(|| format!("cannot list the tests in `{}`", binary.display()))?;
     if !output.status.success() {
-        bail!(
-            "`{} --list` failed: {}",
-            binary.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        bail!("`{} --list` failed: {}", binary.display(), String::from_utf8_lossy(&output.stderr));
     }
     Ok(String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -95,11 +91,7 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
     for reader in [stdout, stderr].into_iter().flatten() {
         output.push_str(&reader.join().unwrap_or_default());
     }
-    Ok(Outcome {
-        status,
-        output,
-        limit,
-    })
+    Ok(Outcome { status, output, limit })
 }
 
 fn drain<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<String> {

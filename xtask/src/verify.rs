@@ -21,18 +21,12 @@ pub fn run(root: &Path, catalog: &Catalog, names: &[String], repeat: usize) -> R
     let exercises: Vec<&Exercise> = if names.is_empty() {
         catalog.exercises.iter().collect()
     } else {
-        names
-            .iter()
-            .map(|n| catalog.find(n))
-            .collect::<Result<_>>()?
+        names.iter().map(|n| catalog.find(n)).collect::<Result<_>>()?
     };
 
     let started = Instant::now();
     let mut mismatches = 0;
-    println!(
-        "{:<12} {:<56} {:<28} solution",
-        "exercise", "check", "untouched exercise"
-    );
+    println!("{:<12} {:<56} {:<28} solution", "exercise", "check", "untouched exercise");
     for exercise in exercises {
         let on_exercise = verdicts(root, exercise, Subject::Exercise, repeat)?;
         let on_solution = verdicts(root, exercise, Subject::Solution, repeat)?;
@@ -43,10 +37,7 @@ pub fn run(root: &Path, catalog: &Catalog, names: &[String], repeat: usize) -> R
             if !exercise_ok || !solution_ok {
                 mismatches += 1;
             }
-            println!(
-                "{:<12} {:<56} {exercise_cell:<28} {solution_cell}",
-                exercise.id, check.test
-            );
+            println!("{:<12} {:<56} {exercise_cell:<28} {solution_cell}", exercise.id, check.test);
         }
     }
 
@@ -69,15 +60,12 @@ fn verdicts(
 ) -> Result<Vec<Verdicts>> {
     let mut runs = Vec::new();
     for _ in 0..repeat.max(1) {
-        let grade = grade(root, exercise, subject, &|step| {
-            eprintln!("{}: {step}", exercise.id)
-        })?;
+        let grade = grade(root, exercise, subject, &|step| eprintln!("{}: {step}", exercise.id))?;
         runs.push(match grade {
             Grade::DoesNotCompile(_) => vec![Some(Class::DoesNotCompile); exercise.checks.len()],
-            Grade::Graded(results) => results
-                .iter()
-                .map(|r| r.failure.as_ref().map(|f| f.class))
-                .collect(),
+            Grade::Graded(results) => {
+                results.iter().map(|r| r.failure.as_ref().map(|f| f.class)).collect()
+            }
         });
     }
     Ok(runs)
@@ -94,9 +82,6 @@ fn cell(runs: &[Verdicts], i: usize, expected: Option<Class>) -> (String, bool) 
     if seen[0] == expected {
         (format!("{} (ok)", name(seen[0])), true)
     } else {
-        (
-            format!("MISMATCH: {} (wanted {})", name(seen[0]), name(expected)),
-            false,
-        )
+        (format!("MISMATCH: {} (wanted {})", name(seen[0]), name(expected)), false)
     }
 }

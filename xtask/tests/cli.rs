@@ -69,7 +69,8 @@ fn list_names_every_exercise() {
 #[test]
 fn hints_come_one_more_at_a_time() {
     let _ = std::fs::remove_file(state_dir("hints").join("progress.toml"));
-    let hint = |name| String::from_utf8_lossy(&xtask_in("hints", &["hint", name]).stdout).to_string();
+    let hint =
+        |name| String::from_utf8_lossy(&xtask_in("hints", &["hint", name]).stdout).to_string();
     let first = hint("thread-per-message");
     assert!(first.contains("hint 1 of"), "{first}");
     assert!(!first.contains("hint 2 of"), "{first}");

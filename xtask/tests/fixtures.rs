@@ -17,23 +17,31 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 /// Grades a workspace copy whose `exercises/exercise-04/src/lib.rs` is `source`, with every
 /// check's time limit set to `timeout_secs`.
 fn grade_fixture(source: &str, timeout_secs: u64) -> Grade {
+    grade_copy("exercise-04", &[("exercises/exercise-04/src/lib.rs", source)], timeout_secs)
+}
+
+/// Grades `id` in a copy of the workspace in which each `(path, text)` of `edits` has been
+/// written, with every check's time limit set to `timeout_secs`.
+fn grade_copy(id: &str, edits: &[(&str, &str)], timeout_secs: u64) -> Grade {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     let root = xtask::root();
     let dir = tempfile::Builder::new().prefix("fixture-").tempdir_in(root.join("target")).unwrap();
-    for item in ["Cargo.toml", "Cargo.lock", ".cargo", "grader", "exercises", "solutions", "xtask"] {
+    for item in ["Cargo.toml", "Cargo.lock", ".cargo", "grader", "exercises", "solutions", "xtask"]
+    {
         copy_tree(&root.join(item), &dir.path().join(item));
     }
     std::os::unix::fs::symlink(root.join("target"), dir.path().join("target")).unwrap();
-    fs::write(dir.path().join("exercises/exercise-04/src/lib.rs"), source).unwrap();
-    let meta = dir.path().join("grader/meta/exercise-04.toml");
-    let text = fs::read_to_string(&meta).unwrap().replace(
-        "build = \"loom\"",
-        &format!("build = \"loom\"\ntimeout_secs = {timeout_secs}"),
-    );
+    for (path, text) in edits {
+        fs::write(dir.path().join(path), text).unwrap();
+    }
+    let meta = dir.path().join(format!("grader/meta/{id}.toml"));
+    let text = fs::read_to_string(&meta)
+        .unwrap()
+        .replace("\nbuild = ", &format!("\ntimeout_secs = {timeout_secs}\nbuild = "));
     fs::write(&meta, text).unwrap();
 
     let catalog = Catalog::load(dir.path()).unwrap();
-    let exercise = catalog.find("exercise-04").unwrap();
+    let exercise = catalog.find(id).unwrap();
     grade(dir.path(), exercise, Subject::Exercise, &|_| {}).unwrap()
 }
 
@@ -162,4 +170,12 @@ fn a_runaway_allocation_is_stopped_at_the_memory_cap() {
         "let mut queue = Vec::new();\nloop { queue.push([0_u8; 4096]); }",
     );
     assert_eq!(first_failure(&grade_fixture(&source, 30)).0, Some(Class::MemoryLimit));
+}
+
+#[test]
+fn a_half_edited_exercise_05_does_not_stop_grading_exercise_04() {
+    let broken = "pub fn half_written( {";
+    let grade = grade_copy("exercise-04", &[("exercises/exercise-05/src/lib.rs", broken)], 10);
+    let Grade::Graded(results) = grade else { panic!("{grade:?}") };
+    assert!(results.iter().all(|r| r.failure.is_some()), "the untouched exercise-04 still fails");
 }

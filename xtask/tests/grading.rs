@@ -34,8 +34,9 @@ fn verify(id: &str) {
             result.failure
         );
     }
-    let text = anstream::adapter::strip_str(&render(&root, exercise, Subject::Exercise, &on_exercise))
-        .to_string();
+    let text =
+        anstream::adapter::strip_str(&render(&root, exercise, Subject::Exercise, &on_exercise))
+            .to_string();
     insta::with_settings!({
         snapshot_suffix => id,
         filters => vec![(r"\(tid \d+\)", "(tid [id])")],

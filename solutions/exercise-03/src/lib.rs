@@ -57,8 +57,6 @@ impl Processor {
     /// started has finished.
     pub fn shutdown(self) {
         drop(self.cancel);
-        self.dispatcher
-            .join()
-            .expect("a message handler panicked");
+        self.dispatcher.join().expect("a message handler panicked");
     }
 }
