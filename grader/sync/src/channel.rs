@@ -5,8 +5,8 @@
 
 #[cfg(not(feature = "loom"))]
 pub use crossbeam_channel::{
-    Receiver, RecvError, RecvTimeoutError, SendError, Sender, TryRecvError, TrySendError, after,
-    bounded, never, select, unbounded,
+    IntoIter, Iter, Receiver, RecvError, RecvTimeoutError, SendError, Sender, TryIter,
+    TryRecvError, TrySendError, after, bounded, never, select, unbounded,
 };
 
 #[cfg(feature = "loom")]

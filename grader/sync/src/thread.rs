@@ -7,9 +7,7 @@ pub use std::thread::{
 };
 
 #[cfg(feature = "loom")]
-pub use loom::thread::{
-    Builder, JoinHandle, Thread, current, panicking, park, spawn, yield_now,
-};
+pub use loom::thread::{Builder, JoinHandle, Thread, current, panicking, park, spawn, yield_now};
 
 #[cfg(feature = "loom")]
 mod loom_scope;
