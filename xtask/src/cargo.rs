@@ -97,10 +97,8 @@ fn run_cargo(
     let mut errors = Vec::new();
     for message in Message::parse_stream(stdout) {
         match message.context("cannot read cargo's output")? {
-            Message::CompilerArtifact(artifact) => {
-                if artifact.target.name == wanted {
-                    binary = artifact.executable.map(PathBuf::from);
-                }
+            Message::CompilerArtifact(artifact) if artifact.target.name == wanted => {
+                binary = artifact.executable.map(PathBuf::from);
             }
             Message::CompilerMessage(msg) => {
                 let diagnostic = &msg.message;

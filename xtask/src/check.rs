@@ -11,7 +11,13 @@ use crate::grade::{Grade, grade};
 use crate::progress::{Progress, now};
 use crate::report::render;
 
-pub fn run(root: &Path, catalog: &Catalog, name: &str, solution: bool) -> Result<ExitCode> {
+pub fn run(
+    root: &Path,
+    catalog: &Catalog,
+    name: &str,
+    solution: bool,
+    json: bool,
+) -> Result<ExitCode> {
     let exercise = catalog.find(name)?;
     let subject = if solution { Subject::Solution } else { Subject::Exercise };
     let started = Instant::now();
@@ -20,7 +26,11 @@ pub fn run(root: &Path, catalog: &Catalog, name: &str, solution: bool) -> Result
         anstream::eprintln!("{dim}{step}...{dim:#}");
     })?;
     anstream::eprintln!("graded in {:.1} s\n", started.elapsed().as_secs_f64());
-    anstream::print!("{}", render(root, exercise, subject, &grade));
+    if json {
+        println!("{:#}", crate::json::grade(root, exercise, subject, &grade));
+    } else {
+        anstream::print!("{}", render(root, exercise, subject, &grade));
+    }
 
     let (passed, total) = grade.score(exercise);
     if subject == Subject::Exercise {

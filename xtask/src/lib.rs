@@ -9,6 +9,7 @@ pub mod classify;
 pub mod demo;
 pub mod grade;
 pub mod hint;
+pub mod json;
 pub mod list;
 pub mod progress;
 pub mod report;

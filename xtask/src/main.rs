@@ -31,6 +31,9 @@ enum Command {
         /// Grade the reference solution instead of your exercise.
         #[arg(long)]
         solution: bool,
+        /// Print the verdicts as one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Show the next hint for an exercise.
     Hint {
@@ -62,7 +65,9 @@ fn main() -> ExitCode {
     let root = xtask::root();
     let result = catalog::Catalog::load(&root).and_then(|catalog| match cli.command {
         Command::List => list::run(&root, &catalog),
-        Command::Check { exercise, solution } => check::run(&root, &catalog, &exercise, solution),
+        Command::Check { exercise, solution, json } => {
+            check::run(&root, &catalog, &exercise, solution, json)
+        }
         Command::Hint { exercise, all } => hint::run(&root, &catalog, &exercise, all),
         Command::Run { exercise, solution } => demo::run(&root, &catalog, &exercise, solution),
         Command::Verify { exercises, repeat } => verify::run(&root, &catalog, &exercises, repeat),

@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::cargo::Origin;
 use crate::catalog::{Exercise, Subject};
-use crate::grade::{Grade, find_line};
+use crate::grade::{CheckResult, Grade, find_line};
 
 const PASS: Style = AnsiColor::Green.on_default().bold();
 const FAIL: Style = AnsiColor::Red.on_default().bold();
@@ -71,11 +71,7 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             continue;
         };
         let _ = writeln!(out, "  {FAIL}FAIL{FAIL:#}  {}", check.title);
-        let source = exercise.source(subject);
-        let place = failure.location.clone().or_else(|| {
-            let focus = check.focus.as_deref()?;
-            find_line(root, &source, focus).map(|at| format!("{at} ({focus})"))
-        });
+        let place = place(root, exercise, subject, result);
         let _ = writeln!(
             out,
             "        {BOLD}{}{BOLD:#}{}",
@@ -121,4 +117,19 @@ fn source_line(root: &Path, place: &str) -> Option<String> {
     let text = std::fs::read_to_string(root.join(path)).ok()?;
     let code = text.lines().nth(line.checked_sub(1)?)?.trim();
     (!code.is_empty()).then(|| code.to_owned())
+}
+
+/// Where a failed check points in the learner's code: the place the failure itself names, or
+/// else the line the check is about, as `path:line (what)`.
+pub fn place(
+    root: &Path,
+    exercise: &Exercise,
+    subject: Subject,
+    result: &CheckResult,
+) -> Option<String> {
+    let failure = result.failure.as_ref()?;
+    failure.location.clone().or_else(|| {
+        let focus = result.check.focus.as_deref()?;
+        find_line(root, &exercise.source(subject), focus).map(|at| format!("{at} ({focus})"))
+    })
 }
