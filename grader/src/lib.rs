@@ -15,6 +15,9 @@ pub mod threads;
 
 pub use class::Class;
 
+/// The start of the line a finished loom model prints: how many interleavings it explored.
+pub const EXPLORED_MARKER: &str = "[interleave:explored] ";
+
 /// Panics with a message that xtask classifies as `class`.
 ///
 /// `fail!(WrongResult, "expected {} items, got {}", 3, 2)`

@@ -62,10 +62,10 @@ mod models {
     use interleave_sync::channel::unbounded;
     use interleave_sync::sync::{Arc, Mutex};
 
-    /// Three threads (the caller, the dispatcher, one handler) and the channel's own locks:
-    /// every interleaving with up to 3 preemptions. Measured on the reference solution in a
-    /// dev build: see the README's table.
-    const PREEMPTION_BOUND: Option<usize> = Some(3);
+    /// Three threads (the caller, the dispatcher, one handler) and one message: small enough to
+    /// explore every interleaving. Measured on the reference solution, dev build: 819
+    /// interleavings in 0.06 s.
+    const PREEMPTION_BOUND: Option<usize> = None;
 
     #[derive(Debug, Default)]
     struct Seen {

@@ -26,6 +26,9 @@ const WORKERS: usize = 2;
 pub struct CheckResult {
     pub check: Check,
     pub failure: Option<Failure>,
+    /// For a loom model that ran to the end: how much it explored, such as `819 interleavings,
+    /// no preemption bound`.
+    pub explored: Option<String>,
 }
 
 /// Everything `check` found out about one subject.
@@ -103,8 +106,8 @@ pub fn grade(
     let jobs = jobs(exercise, &binaries)?;
     let subject_dir = exercise.dir(subject).to_string_lossy().into_owned();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Option<Failure>>>>> =
-        Mutex::new(jobs.iter().map(|_| None).collect());
+    type Verdict = Result<(Option<Failure>, Option<String>)>;
+    let results: Mutex<Vec<Option<Verdict>>> = Mutex::new(jobs.iter().map(|_| None).collect());
     thread::scope(|s| {
         for _ in 0..WORKERS.min(jobs.len()) {
             s.spawn(|| {
@@ -115,7 +118,7 @@ pub fn grade(
                     };
                     let limit = check.timeout_secs.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
                     let verdict = runner::run_test(binary, &check.test, limit)
-                        .map(|outcome| classify(&outcome, &subject_dir));
+                        .map(|outcome| (classify(&outcome, &subject_dir), explored(&outcome)));
                     results.lock().unwrap()[i] = Some(verdict);
                 }
             });
@@ -124,8 +127,8 @@ pub fn grade(
 
     let mut graded = Vec::new();
     for ((check, _), verdict) in jobs.iter().zip(results.into_inner().unwrap()) {
-        let failure = verdict.expect("every job ran")?;
-        graded.push(CheckResult { check: (*check).clone(), failure });
+        let (failure, explored) = verdict.expect("every job ran")?;
+        graded.push(CheckResult { check: (*check).clone(), failure, explored });
     }
     Ok(Grade::Graded(graded))
 }
@@ -176,4 +179,13 @@ pub fn find_line(root: &Path, source: &Path, needle: &str) -> Option<String> {
         .ok()?;
     let line = text.lines().position(|l| l.contains(needle))?;
     Some(format!("{}:{}", source.display(), line + 1))
+}
+
+/// What a loom model reported it explored, without the time it took (which varies).
+fn explored(outcome: &runner::Outcome) -> Option<String> {
+    let line = outcome.output.lines().find_map(|l| {
+        let at = l.find(grader::EXPLORED_MARKER)?;
+        Some(&l[at + grader::EXPLORED_MARKER.len()..])
+    })?;
+    Some(line.rsplit_once(", in ").map_or(line, |(scope, _)| scope).to_owned())
 }

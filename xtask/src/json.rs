@@ -52,6 +52,7 @@ pub fn grade(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade) 
                         "label": failure.map(|f| f.class.label()),
                         "message": failure.map(|f| f.message.as_str()),
                         "location": place(root, exercise, subject, r),
+                        "explored": r.explored,
                     })
                 })
                 .collect();

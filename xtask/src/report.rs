@@ -67,7 +67,9 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
     for result in results {
         let check = &result.check;
         let Some(failure) = &result.failure else {
-            let _ = writeln!(out, "  {PASS}pass{PASS:#}  {}", check.title);
+            let scope = result.explored.as_ref().map(|e| format!(" {DIM}(loom: {e}){DIM:#}"));
+            let _ =
+                writeln!(out, "  {PASS}pass{PASS:#}  {}{}", check.title, scope.unwrap_or_default());
             continue;
         };
         let _ = writeln!(out, "  {FAIL}FAIL{FAIL:#}  {}", check.title);
