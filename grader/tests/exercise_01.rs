@@ -65,10 +65,10 @@ mod runtime {
         ensure!(
             LostParallelism,
             overlap.max_in_flight() >= 2,
-            "only one item was ever in flight: each of the {} calls of f waited {:.0} s for \
-             another to start beside it, and none did, so the items ran one after another",
-            overlap.entered(),
-            PARTNER_WAIT.as_secs_f64()
+            "only one item was ever in flight: a call of f waited {:.0} s for another to start \
+             beside it, and none did, so the {} items ran one after another",
+            PARTNER_WAIT.as_secs_f64(),
+            overlap.entered()
         );
         ensure!(
             WrongResult,
