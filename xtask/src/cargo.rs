@@ -81,6 +81,9 @@ fn run_cargo(
         .current_dir(root)
         .args(args)
         .args(extra)
+        // No debug info: verdicts need panic locations, which do not depend on it, and
+        // linking without it keeps the rebuild after a one-line edit short.
+        .args(["--config", "profile.dev.debug=0"])
         .args(["--message-format", "json-diagnostic-rendered-ansi", "--target-dir"])
         .arg(target_dir(root, build))
         .stdin(Stdio::null())
