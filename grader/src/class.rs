@@ -105,7 +105,8 @@ impl Class {
             }
             Class::Hang => {
                 "the check did not finish in time; usually a thread waits for something that \
-                 never comes, or a loop never ends"
+                 never comes (a message on a channel whose senders are all still alive, a join \
+                 of a thread that is itself waiting) or a loop never ends"
             }
             Class::Panic => "the code panicked",
             Class::MemoryLimit => {

@@ -54,16 +54,17 @@ impl Baseline {
         }
     }
 
-    /// The threads alive now that were not alive at the baseline, as `"name" (tid N)`.
+    /// The threads alive now that were not alive at the baseline, by name: `"worker-2"` or
+    /// `an unnamed thread`.
     pub fn extra(&self) -> Vec<String> {
         live_threads()
             .into_iter()
             .filter(|(tid, _)| !self.threads.contains_key(tid))
-            .map(|(tid, name)| {
+            .map(|(_, name)| {
                 if self.inherited.contains(&name) {
-                    format!("an unnamed thread (tid {tid})")
+                    "an unnamed thread".to_owned()
                 } else {
-                    format!("{name:?} (tid {tid})")
+                    format!("{name:?}")
                 }
             })
             .collect()
@@ -80,12 +81,11 @@ impl Baseline {
                 return;
             }
             if Instant::now() >= deadline {
+                let (count, names) = describe(&extra);
                 crate::fail!(
                     LeakedThread,
-                    "{} thread(s) still running {:.1} s after {after} returned: {}",
-                    extra.len(),
+                    "{count} still running {:.1} s after {after} returned: {names}",
                     SETTLE.as_secs_f64(),
-                    extra.join(", ")
                 );
             }
             thread::sleep(pause);
@@ -94,10 +94,40 @@ impl Baseline {
     }
 }
 
+/// `names` in words: how many threads, and which, counting repeated names once each, such as
+/// `("3 threads", "2 unnamed threads, \"worker\"")`.
+fn describe(names: &[String]) -> (String, String) {
+    let mut counts = BTreeMap::new();
+    for name in names {
+        *counts.entry(name.as_str()).or_insert(0_usize) += 1;
+    }
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+    };
+    let listed: Vec<String> = counts
+        .into_iter()
+        .map(|(name, n)| match (name, n) {
+            (_, 1) => name.to_owned(),
+            ("an unnamed thread", n) => format!("{n} unnamed threads"),
+            (name, n) => format!("{n} threads named {name}"),
+        })
+        .collect();
+    (plural(names.len(), "thread", "threads"), listed.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::mpsc;
+
+    #[test]
+    fn leaked_threads_are_counted_by_name() {
+        let names = ["an unnamed thread", "\"worker\"", "an unnamed thread"].map(String::from);
+        let (count, listed) = describe(&names);
+        assert_eq!(count, "3 threads");
+        assert_eq!(listed, "\"worker\", 2 unnamed threads");
+        assert_eq!(describe(&names[..1]).0, "1 thread");
+    }
 
     #[test]
     fn a_joined_thread_is_not_a_leak() {

@@ -1,5 +1,6 @@
-//! Grading exercise 03, the message processor: after `shutdown` returns, nothing the processor
-//! started may still run, and every message it took is handled exactly once.
+//! Grading exercise 03, the message processor: handlers run at the same time, after `shutdown`
+//! returns nothing the processor started may still run, and every message it took is handled
+//! exactly once.
 #![cfg(any(feature = "ex03", feature = "sol03"))]
 
 #[cfg(feature = "ex03")]
@@ -10,6 +11,7 @@ use solution_03 as subject;
 #[cfg(not(feature = "loom"))]
 mod runtime {
     use super::subject::Processor;
+    use grader::overlap::Overlap;
     use grader::threads::Baseline;
     use interleave_sync::channel::unbounded;
     use std::sync::{Arc, Condvar, Mutex};
@@ -18,16 +20,21 @@ mod runtime {
     /// How long the messages get to be handled before the check gives up on them.
     const HANDLING_LIMIT: Duration = Duration::from_secs(5);
 
-    /// With the input still open, shutdown leaves no thread of the processor running.
+    /// Handlers of different messages overlap, and with the input still open, shutdown leaves
+    /// no thread of the processor running.
     #[test]
     fn shutdown_with_input_open_leaves_no_thread_behind() {
         let baseline = Baseline::take();
+        let overlap = Arc::new(Overlap::new());
         let handled = Arc::new((Mutex::new(0_usize), Condvar::new()));
         let (input, messages) = unbounded();
 
         let processor = Processor::start(messages, {
-            let handled = Arc::clone(&handled);
+            let (overlap, handled) = (Arc::clone(&overlap), Arc::clone(&handled));
             move |_message| {
+                // Each handler waits, while it is alone, for another to start beside it: a
+                // processor that handles one message at a time never lets one in.
+                drop(overlap.enter());
                 *handled.0.lock().unwrap() += 1;
                 handled.1.notify_all();
             }
@@ -48,6 +55,12 @@ mod runtime {
             HANDLING_LIMIT.as_secs()
         );
         drop(count);
+        grader::ensure!(
+            LostParallelism,
+            overlap.max_in_flight() >= 2,
+            "the handlers ran one at a time: each message must be handled on a thread of its \
+             own, so that a slow message does not hold up the others"
+        );
 
         processor.shutdown();
         baseline.assert_no_new_threads("shutdown()");
@@ -58,7 +71,7 @@ mod runtime {
 #[cfg(feature = "loom")]
 mod models {
     use super::subject::Processor;
-    use grader::{ensure, fail};
+    use grader::fail;
     use interleave_sync::channel::unbounded;
     use interleave_sync::sync::{Arc, Mutex};
 
@@ -67,10 +80,25 @@ mod models {
     /// interleavings in 0.06 s.
     const PREEMPTION_BOUND: Option<usize> = None;
 
+    /// What the handler and the caller saw, checked once more when the last thread lets go of
+    /// it: only then is it known whether a message that was taken was ever handled.
     #[derive(Debug, Default)]
     struct Seen {
         handled: usize,
         shutdown_returned: bool,
+        /// Messages still in the channel when shutdown returned.
+        unread: usize,
+    }
+
+    impl Drop for Seen {
+        fn drop(&mut self) {
+            if self.shutdown_returned && self.handled + self.unread == 0 {
+                fail!(
+                    WrongResult,
+                    "the message was taken from the channel but never handled: it was lost"
+                );
+            }
+        }
     }
 
     /// Whatever the interleaving, once shutdown returns no handler runs any more, and the one
@@ -90,6 +118,9 @@ mod models {
                         fail!(LeakedThread, "a message handler ran after shutdown() had returned");
                     }
                     seen.handled += 1;
+                    if seen.handled > 1 {
+                        fail!(WrongResult, "one message was sent but it was handled twice");
+                    }
                 }
             });
             input.send("only message".to_owned()).unwrap();
@@ -97,19 +128,7 @@ mod models {
 
             let mut seen = seen.lock().unwrap();
             seen.shutdown_returned = true;
-            let waiting = unread.try_iter().count();
-            ensure!(
-                WrongResult,
-                seen.handled <= 1,
-                "one message was sent but it was handled {} times",
-                seen.handled
-            );
-            ensure!(
-                LeakedThread,
-                seen.handled + waiting == 1,
-                "shutdown() returned while the message it had taken was not handled yet: its \
-                 handler was still to run"
-            );
+            seen.unread = unread.try_iter().count();
             drop(input);
         });
     }

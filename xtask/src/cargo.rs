@@ -3,7 +3,7 @@
 //! Each build has its own target directory under `target/interleave/`, so the std and loom
 //! builds never invalidate each other's cache and can run at the same time.
 
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -47,7 +47,13 @@ pub fn target_dir(root: &Path, build: Build) -> PathBuf {
 }
 
 /// Builds the grader's tests for `exercise` against `subject`, in `build`.
-pub fn build(root: &Path, exercise: &Exercise, subject: Subject, build: Build) -> Result<Built> {
+pub fn build(
+    root: &Path,
+    exercise: &Exercise,
+    subject: Subject,
+    build: Build,
+    progress: &Progress<'_>,
+) -> Result<Built> {
     let mut features = exercise.feature(subject);
     if build == Build::Loom {
         features.push_str(",loom");
@@ -55,13 +61,17 @@ pub fn build(root: &Path, exercise: &Exercise, subject: Subject, build: Build) -
     let target = exercise.test_target();
     let args = ["test", "--no-run", "--package", "interleave-grader", "--test", &target];
     let subject_dir = exercise.dir(subject);
-    run_cargo(root, &args, &["--features", &features], build, &target, &subject_dir)
+    let features = ["--features", features.as_str()];
+    run_cargo(root, &args, &features, build, &target, &subject_dir, progress)
 }
+
+/// Receives one line per step of long work, for a person watching.
+pub type Progress<'a> = dyn Fn(&str) + Sync + 'a;
 
 /// Builds the demo example of `package`, whose crate is in `subject_dir`.
 pub fn build_demo(root: &Path, package: &str, subject_dir: &Path) -> Result<Built> {
     let args = ["build", "--package", package, "--example", "demo"];
-    run_cargo(root, &args, &[], Build::Std, "demo", subject_dir)
+    run_cargo(root, &args, &[], Build::Std, "demo", subject_dir, &|_| {})
 }
 
 /// Runs `cargo <args> <extra>` in the target directory of `build`, and returns the executable
@@ -74,6 +84,7 @@ fn run_cargo(
     build: Build,
     wanted: &str,
     subject_dir: &Path,
+    progress: &Progress<'_>,
 ) -> Result<Built> {
     let shown = format!("cargo {} {}", args.join(" "), extra.join(" "));
     let shown = shown.trim_end();
@@ -91,10 +102,36 @@ fn run_cargo(
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot start `{shown}`"))?;
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let stderr_reader = std::thread::spawn(move || std::io::read_to_string(stderr));
+    let stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
     let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    std::thread::scope(|s| {
+        // Cargo's status lines go to stderr; the compiling ones are passed on as progress, so
+        // a first build that takes a minute does not look stuck.
+        let stderr_reader = s.spawn(|| {
+            let mut text = String::new();
+            for line in stderr.lines().map_while(Result::ok) {
+                if let Some(what) = line.trim_start().strip_prefix("Compiling ") {
+                    let what = what.split(" (").next().unwrap_or(what);
+                    progress(&format!("compiling {what} ({} build)", build.name()));
+                }
+                text.push_str(&line);
+                text.push('\n');
+            }
+            text
+        });
+        read_messages(child, stdout, stderr_reader, shown, wanted, subject_dir)
+    })
+}
 
+/// Reads cargo's JSON messages from `stdout` and waits for `child` to end.
+fn read_messages(
+    mut child: std::process::Child,
+    stdout: impl BufRead,
+    stderr_reader: std::thread::ScopedJoinHandle<'_, String>,
+    shown: &str,
+    wanted: &str,
+    subject_dir: &Path,
+) -> Result<Built> {
     let subject_dir = format!("{}/", subject_dir.display());
     let mut binary = None;
     let mut errors = Vec::new();
@@ -127,8 +164,7 @@ fn run_cargo(
         }
     }
     let status = child.wait().with_context(|| format!("`{shown}` did not finish"))?;
-    let stderr =
-        stderr_reader.join().expect("the stderr reader does not panic").unwrap_or_default();
+    let stderr = stderr_reader.join().expect("the stderr reader does not panic");
 
     if status.success() {
         return match binary {

@@ -25,7 +25,7 @@ pub fn run(
         let dim = anstyle::Style::new().dimmed();
         anstream::eprintln!("{dim}{step}...{dim:#}");
     })?;
-    anstream::eprintln!("graded in {:.1} s\n", started.elapsed().as_secs_f64());
+    anstream::eprintln!("done in {:.1} s\n", started.elapsed().as_secs_f64());
     if json {
         println!("{:#}", crate::json::grade(root, exercise, subject, &grade));
     } else {
@@ -41,7 +41,7 @@ pub fn run(
         progress.save(root)?;
     }
     Ok(match grade {
-        Grade::DoesNotCompile(_) => ExitCode::from(2),
+        Grade::DoesNotCompile(_) | Grade::Bypass(_) => ExitCode::from(2),
         Grade::Graded(_) if passed == total => ExitCode::SUCCESS,
         Grade::Graded(_) => ExitCode::from(1),
     })

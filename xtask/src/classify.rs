@@ -20,13 +20,32 @@ pub struct Failure {
 }
 
 /// The wording of loom's reports (and insta's), with the class each belongs to.
-const KNOWN_REPORTS: [(&str, Class); 5] = [
+const KNOWN_REPORTS: [(&str, Class); 4] = [
     ("snapshot assertion for", Class::WrongResult),
     ("Causality violation", Class::DataRace),
-    ("deadlock; threads", Class::Deadlock),
     ("Arc leaked", Class::LeakedArc),
     ("Model exceeded maximum number of branches", Class::Hang),
 ];
+
+/// Panics whose own words would puzzle a learner, with a sentence that says what happened.
+const PANIC_NOTES: [(&str, &str); 3] = [
+    (
+        "self.threads.len() < self.max()",
+        "the code started more threads than loom can model (at most 5 at once, the check's own included)",
+    ),
+    (
+        "failed to spawn thread",
+        "the operating system refused to start another thread: the code starts threads without bound",
+    ),
+    (
+        "cannot access Loom execution state from outside a Loom model",
+        "a loom type was used from a thread loom does not know: something reached around interleave_sync (a std thread, rayon or crossbeam) in code that the model runs",
+    ),
+];
+
+/// Resident memory that, in a check stopped at its time limit, means the memory was growing
+/// rather than the code waiting: no grading test holds anywhere near this much.
+const GROWING_MEMORY: u64 = 1 << 30;
 
 /// The most lines of a report a verdict quotes.
 const MESSAGE_LINES: usize = 6;
@@ -35,6 +54,18 @@ const MESSAGE_LINES: usize = 6;
 /// folder relative to the workspace, such as `exercises/exercise-03`.
 pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
     let Some(status) = outcome.status else {
+        if let Some(bytes) = outcome.peak_memory.filter(|b| *b >= GROWING_MEMORY) {
+            return Some(Failure {
+                class: Class::MemoryLimit,
+                message: format!(
+                    "the check did not finish within {} s, and by then it held {:.1} GiB of \
+                     memory: something keeps growing without bound",
+                    outcome.limit.as_secs(),
+                    bytes as f64 / f64::from(1 << 30)
+                ),
+                location: None,
+            });
+        }
         return Some(Failure {
             class: Class::Hang,
             message: format!(
@@ -52,6 +83,10 @@ pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
             let location = locate(&panic.message, subject_dir);
             return Some(Failure { class, message, location });
         }
+    }
+    if let Some(panic) = panics.iter().find(|p| p.message.contains("deadlock; threads")) {
+        let (message, location) = describe_deadlock(&panic.message, subject_dir);
+        return Some(Failure { class: Class::Deadlock, message, location });
     }
     for (wording, class) in KNOWN_REPORTS {
         if let Some(panic) = panics.iter().find(|p| p.message.contains(wording)) {
@@ -72,16 +107,23 @@ pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
     }
     if let Some(panic) = panics.first() {
         let location = locate(&panic.location, subject_dir);
-        return Some(Failure { class: Class::Panic, message: shorten(&panic.message), location });
+        let mut message = shorten(&panic.message);
+        if let Some((_, note)) = PANIC_NOTES.iter().find(|(text, _)| panic.message.contains(text)) {
+            message = format!("{note}\n{message}");
+        }
+        return Some(Failure { class: Class::Panic, message, location });
     }
     if status.success() && outcome.output.contains("test result: ok. 1 passed") {
         return None;
     }
-    Some(Failure {
-        class: Class::Panic,
-        message: format!("the test process ended abnormally ({status})"),
-        location: None,
-    })
+    let message = if status.success() {
+        "the test process exited before the check finished, with no panic: something called \
+         `std::process::exit`"
+            .to_owned()
+    } else {
+        format!("the test process ended abnormally ({status})")
+    };
+    Some(Failure { class: Class::Panic, message, location: None })
 }
 
 /// One panic report from the output.
@@ -126,12 +168,53 @@ fn panics(output: &str) -> Vec<Panic> {
     found
 }
 
+/// Loom's deadlock report, `deadlock; threads = [(Id(0), Blocked(Location(Some(Location { file:
+/// "f", line: 3, col: 9 })))), (Id(1), Terminated)]`, in words: which thread waits where. Also
+/// returns the first place in `subject_dir` where a thread waits.
+fn describe_deadlock(report: &str, subject_dir: &str) -> (String, Option<String>) {
+    let mut lines =
+        vec!["no thread can go on: each one waits for something only another could do".to_owned()];
+    let mut first_in_subject = None;
+    for part in report.split("(Id(").skip(1) {
+        let id: String = part.chars().take_while(char::is_ascii_digit).collect();
+        let who =
+            if id == "0" { "the check's own thread".to_owned() } else { format!("thread {id}") };
+        if !part.contains("Blocked(") {
+            continue;
+        }
+        let place = part.split_once("file: \"").and_then(|(_, rest)| {
+            let (file, rest) = rest.split_once('"')?;
+            let line: String =
+                rest.split_once("line: ")?.1.chars().take_while(char::is_ascii_digit).collect();
+            Some(format!("{file}:{line}"))
+        });
+        match place {
+            Some(place) => {
+                if first_in_subject.is_none() && place.starts_with(subject_dir) {
+                    first_in_subject = Some(place.clone());
+                }
+                let inside = if place.starts_with("grader/sync/") {
+                    " (inside interleave_sync)"
+                } else {
+                    ""
+                };
+                lines.push(format!("{who} waits at {place}{inside}"));
+            }
+            None => lines.push(format!("{who} waits")),
+        }
+    }
+    lines.push(
+        "under loom time never passes, so a wait with a timeout counts as waiting forever".into(),
+    );
+    (lines.join("\n"), first_in_subject)
+}
+
 /// The first `path:line` in `text` that lies in `subject_dir`.
 fn locate(text: &str, subject_dir: &str) -> Option<String> {
     let start = text.find(subject_dir)?;
     let rest = &text[start..];
     let end = rest
-        .find(|c: char| c.is_whitespace() || c == '`' || c == ',' || c == ')')
+        .find(|c: char| c.is_whitespace() || matches!(c, '`' | ',' | ')' | '"'))
         .unwrap_or(rest.len());
     let mut parts = rest[..end].split(':');
     let path = parts.next()?;
@@ -165,6 +248,7 @@ mod tests {
             status: code.map(|c| ExitStatus::from_raw(c << 8)),
             output: output.to_owned(),
             limit: Duration::from_secs(10),
+            peak_memory: None,
         }
     }
 
@@ -207,6 +291,27 @@ mod tests {
             thread 'm' panicked at /cargo/loom/src/sync/arc.rs:10:1:\nArc leaked.\n\
             fatal runtime error: failed to initiate panic\n";
         assert_eq!(class_of(Some(134), output), Some(Class::Deadlock));
+    }
+
+    #[test]
+    fn a_loom_deadlock_names_where_each_thread_waits() {
+        let output = "thread 'm' panicked at /cargo/loom/src/rt/execution.rs:80:5:\n\
+            deadlock; threads = [(Id(0), Blocked(Location(Some(Location { file: \
+            \"exercises/exercise-09/src/lib.rs\", line: 52, col: 9 })))), (Id(1), Blocked(\
+            Location(Some(Location { file: \"grader/sync/src/channel/loom_channel.rs\", \
+            line: 266, col: 9 })))), (Id(2), Terminated)]\n";
+        let failure = classify(&outcome(Some(134), output), SUBJECT).unwrap();
+        assert_eq!(failure.class, Class::Deadlock);
+        assert_eq!(failure.location.as_deref(), Some("exercises/exercise-09/src/lib.rs:52"));
+        assert!(
+            failure
+                .message
+                .contains("the check's own thread waits at exercises/exercise-09/src/lib.rs:52"),
+            "{}",
+            failure.message
+        );
+        assert!(failure.message.contains("thread 1 waits at grader/sync/src/channel/loom_channel.rs:266 (inside interleave_sync)"), "{}", failure.message);
+        assert!(!failure.message.contains("thread 2"), "{}", failure.message);
     }
 
     #[test]

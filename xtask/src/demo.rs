@@ -19,6 +19,9 @@ pub fn run(root: &Path, catalog: &Catalog, name: &str, solution: bool) -> Result
     if !exercise.has_demo {
         let with_demos: Vec<&str> =
             catalog.exercises.iter().filter(|e| e.has_demo).map(|e| e.id.as_str()).collect();
+        if with_demos.is_empty() {
+            bail!("{} has no demo, and no exercise has one yet", exercise.id);
+        }
         bail!("{} has no demo; these do: {}", exercise.id, with_demos.join(", "));
     }
     let subject = if solution { Subject::Solution } else { Subject::Exercise };

@@ -37,6 +37,13 @@ pub fn grade(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade) 
                 })
                 .collect();
         }
+        Grade::Bypass(found) => {
+            value["compiles"] = json!(true);
+            value["bypasses_facade"] = found
+                .iter()
+                .map(|b| json!({"location": b.location, "code": b.code, "instead": b.instead}))
+                .collect();
+        }
         Grade::Graded(results) => {
             value["compiles"] = json!(true);
             value["checks"] = results

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod check;
 pub mod classify;
 pub mod demo;
+pub mod facade;
 pub mod grade;
 pub mod hint;
 pub mod json;

@@ -61,6 +61,30 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             let _ = writeln!(out, "\nno check could run. Fix the build, then run `{again}`.");
             return out;
         }
+        Grade::Bypass(found) => {
+            let _ = writeln!(
+                out,
+                "  {FAIL}FAIL{FAIL:#}  threads, locks, atomics and channels come from interleave_sync"
+            );
+            for bypass in found {
+                let _ = writeln!(
+                    out,
+                    "        {BOLD}reaches around the facade{BOLD:#} at {}",
+                    bypass.location
+                );
+                let _ = writeln!(out, "        {DIM}>{DIM:#} {}", bypass.code);
+                let _ = writeln!(out, "        use `{}` instead", bypass.instead);
+            }
+            let why = "why: loom checks only what comes from interleave_sync; with other types \
+                       its models cannot see the threads meet, and would pass whatever the code \
+                       does";
+            let options = textwrap::Options::new(WIDTH)
+                .initial_indent("        ")
+                .subsequent_indent("             ");
+            let _ = writeln!(out, "{}", textwrap::fill(why, options));
+            let _ = writeln!(out, "\nnot graded. Change the imports, then run `{again}`.");
+            return out;
+        }
         Grade::Graded(results) => results,
     };
 
@@ -88,7 +112,13 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
                 let _ = writeln!(out, "        {DIM}|{DIM:#} {piece}");
             }
         }
-        let why = format!("why: {}", check.why.trim());
+        // The check's own explanation is about the bug it was written for; any other failure
+        // gets the general explanation of its class.
+        let why = if failure.class == check.expected_class() {
+            format!("why: {}", check.why.trim())
+        } else {
+            format!("why: {}", failure.class.explanation())
+        };
         let options = textwrap::Options::new(WIDTH)
             .initial_indent("        ")
             .subsequent_indent("             ");
@@ -99,6 +129,13 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
     let _ = writeln!(out);
     if passed == total {
         let _ = writeln!(out, "{PASS}all {total} checks pass.{PASS:#}");
+        if subject == Subject::Exercise {
+            let _ = writeln!(
+                out,
+                "Compare with `{}`: its header explains what was wrong.",
+                exercise.source(Subject::Solution).display()
+            );
+        }
     } else {
         let _ = writeln!(
             out,

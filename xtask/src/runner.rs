@@ -8,8 +8,9 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use wait_timeout::ChildExt;
@@ -27,6 +28,8 @@ pub struct Outcome {
     /// Standard output followed by standard error.
     pub output: String,
     pub limit: Duration,
+    /// The resident memory of a process stopped at its time limit, read just before it was.
+    pub peak_memory: Option<u64>,
 }
 
 /// The names of the tests in a libtest binary.
@@ -76,30 +79,86 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
 
     // Both pipes are drained on their own threads, so a chatty child never blocks on a full pipe
     // while we wait for it.
-    let stdout = child.stdout.take().map(drain);
-    let stderr = child.stderr.take().map(drain);
+    let (sender, outputs) = mpsc::channel();
+    let pipes: [Option<Box<dyn Read + Send>>; 2] = [
+        child.stdout.take().map(|pipe| Box::new(pipe) as _),
+        child.stderr.take().map(|pipe| Box::new(pipe) as _),
+    ];
+    for (i, pipe) in pipes.into_iter().enumerate() {
+        let Some(pipe) = pipe else { continue };
+        let sender = sender.clone();
+        thread::spawn(move || sender.send((i, drain(pipe))));
+    }
+    drop(sender);
 
-    let status = match child.wait_timeout(limit)? {
-        Some(status) => Some(status),
+    let (status, peak_memory) = match child.wait_timeout(limit)? {
+        Some(status) => (Some(status), None),
         None => {
+            let memory = resident_memory(child.id());
             child.kill().ok();
             child.wait()?;
-            None
+            (None, memory)
         }
     };
-    let mut output = String::new();
-    for reader in [stdout, stderr].into_iter().flatten() {
-        output.push_str(&reader.join().unwrap_or_default());
+
+    // A process the test started may still hold the pipes open after the test itself has ended:
+    // give the readers a moment, then go on without what they have not delivered.
+    let mut parts = [String::new(), String::new()];
+    let deadline = Instant::now() + PIPE_GRACE;
+    while let Ok((i, text)) =
+        outputs.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+    {
+        parts[i] = text;
     }
-    Ok(Outcome { status, output, limit })
+    Ok(Outcome { status, output: parts.concat(), limit, peak_memory })
 }
 
-fn drain<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+/// How long the pipe readers get after the process has ended.
+const PIPE_GRACE: Duration = Duration::from_secs(1);
+
+/// How much of a pipe's output is kept from its start, and how much from its end. Verdicts are
+/// made from the end (the panic report); the rest is dropped so that a test printing without end
+/// cannot fill the grader's memory.
+const KEEP_HEAD: usize = 16 << 10;
+const KEEP_TAIL: usize = 256 << 10;
+
+/// Reads `pipe` to its end, keeping its first and last bytes.
+fn drain(mut pipe: impl Read) -> String {
+    let mut head = Vec::new();
+    let mut tail = std::collections::VecDeque::new();
+    let mut dropped = 0_usize;
+    let mut buffer = [0_u8; 8192];
+    while let Ok(n) = pipe.read(&mut buffer) {
+        if n == 0 {
+            break;
+        }
+        let mut chunk = &buffer[..n];
+        if head.len() < KEEP_HEAD {
+            let take = chunk.len().min(KEEP_HEAD - head.len());
+            head.extend_from_slice(&chunk[..take]);
+            chunk = &chunk[take..];
+        }
+        tail.extend(chunk);
+        while tail.len() > KEEP_TAIL {
+            let excess = tail.len() - KEEP_TAIL;
+            tail.drain(..excess);
+            dropped += excess;
+        }
+    }
+    let mut text = String::from_utf8_lossy(&head).into_owned();
+    if dropped > 0 {
+        text.push_str(&format!("\n[... {dropped} bytes of output left out ...]\n"));
+    }
+    text.push_str(&String::from_utf8_lossy(tail.make_contiguous()));
+    text
+}
+
+/// The resident memory of process `pid` in bytes, from `/proc/<pid>/status`.
+fn resident_memory(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Limits the address space of the process `command` starts.

@@ -179,3 +179,42 @@ fn a_half_edited_exercise_05_does_not_stop_grading_exercise_04() {
     let Grade::Graded(results) = grade else { panic!("{grade:?}") };
     assert!(results.iter().all(|r| r.failure.is_some()), "the untouched exercise-04 still fails");
 }
+
+#[test]
+fn std_atomics_that_loom_cannot_see_are_not_graded() {
+    let source = exercise_04().replace("use interleave_sync::sync::atomic", "use std::sync::atomic");
+    let Grade::Bypass(found) = grade_fixture(&source, 10) else { panic!("graded anyway") };
+    assert!(found[0].location.starts_with("exercises/exercise-04/src/lib.rs:"), "{found:?}");
+    assert_eq!(found[0].instead, "interleave_sync::sync");
+}
+
+/// The untouched exercise-04.
+fn exercise_04() -> String {
+    fs::read_to_string(xtask::root().join("exercises/exercise-04/src/lib.rs")).unwrap()
+}
+
+#[test]
+fn endless_output_is_a_hang_and_does_not_fill_the_graders_memory() {
+    let source = counter("hits: AtomicUsize", "loop { println!(\"{}\", \"x\".repeat(10_000)); }");
+    let started = std::time::Instant::now();
+    assert_eq!(first_failure(&grade_fixture(&source, 2)).0, Some(Class::Hang));
+    // Stopped at its limit, not at the end of reading gigabytes of output.
+    assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
+}
+
+#[test]
+fn memory_growing_until_the_time_limit_is_the_memory_limit() {
+    let source = counter(
+        "hits: AtomicUsize",
+        "let mut kept = Vec::new();\n\
+         loop {\n\
+             kept.push(vec![1_u8; 1 << 20]);\n\
+             let pause = std::time::Instant::now();\n\
+             while pause.elapsed() < std::time::Duration::from_millis(2) {}\n\
+         }",
+    );
+    // About half a GiB a second: slower than the cap can stop within the time limit, so it is
+    // the memory read at the time limit that tells this from a hang.
+    let grade = grade_fixture(&source, 4);
+    assert_eq!(first_failure(&grade).0, Some(Class::MemoryLimit));
+}

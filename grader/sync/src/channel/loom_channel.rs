@@ -115,6 +115,7 @@ struct State<T> {
 }
 
 impl<T> Chan<T> {
+    #[track_caller]
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // A panic while holding this lock already fails the model, so poisoning adds nothing.
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -197,6 +198,7 @@ impl<T> Sender<T> {
     /// Sends a message, waiting for room in a full bounded channel (and, in a rendezvous
     /// channel, for a receiver to take it). Fails, handing the message back, once every
     /// receiver is gone.
+    #[track_caller]
     pub fn send(&self, msg: T) -> Result<(), SendError<T>> {
         let chan = &*self.chan;
         let mut state = chan.lock();
@@ -248,6 +250,7 @@ impl<T> Sender<T> {
 impl<T> Receiver<T> {
     /// Receives a message, waiting for one. Fails once the channel is empty and every sender
     /// is gone.
+    #[track_caller]
     pub fn recv(&self) -> Result<T, RecvError> {
         let chan = &*self.chan;
         let mut state = chan.lock();
@@ -276,6 +279,7 @@ impl<T> Receiver<T> {
 
     /// Waits like `recv`. Time does not pass under loom, so this never returns `Timeout`: a
     /// model whose progress depends on the timeout firing is reported as a deadlock.
+    #[track_caller]
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
         let _ = timeout;
         self.recv().map_err(RecvTimeoutError::from)
@@ -382,6 +386,7 @@ pub struct IntoIter<T> {
 impl<T> Iterator for Iter<'_, T> {
     type Item = T;
 
+    #[track_caller]
     fn next(&mut self) -> Option<T> {
         self.receiver.recv().ok()
     }
@@ -390,6 +395,7 @@ impl<T> Iterator for Iter<'_, T> {
 impl<T> Iterator for TryIter<'_, T> {
     type Item = T;
 
+    #[track_caller]
     fn next(&mut self) -> Option<T> {
         self.receiver.try_recv().ok()
     }
@@ -398,6 +404,7 @@ impl<T> Iterator for TryIter<'_, T> {
 impl<T> Iterator for IntoIter<T> {
     type Item = T;
 
+    #[track_caller]
     fn next(&mut self) -> Option<T> {
         self.receiver.recv().ok()
     }

@@ -36,6 +36,7 @@ impl Signal {
     }
 
     /// Sleeps until some watched channel has changed since the last call.
+    #[track_caller]
     fn wait(&self) {
         let mut raised = self.raised.lock().unwrap_or_else(|p| p.into_inner());
         while !*raised {
@@ -151,6 +152,7 @@ impl<T> Arm for SendArm<'_, T> {
 
 /// Completes the first arm, in order, that can complete. With `block` it waits for one;
 /// without (a `default` arm exists) it returns at once, possibly having completed none.
+#[track_caller]
 pub fn run(arms: &mut [&mut dyn Arm], block: bool) {
     if !block {
         for arm in arms.iter_mut() {
