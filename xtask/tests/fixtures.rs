@@ -182,7 +182,8 @@ fn a_half_edited_exercise_05_does_not_stop_grading_exercise_04() {
 
 #[test]
 fn std_atomics_that_loom_cannot_see_are_not_graded() {
-    let source = exercise_04().replace("use interleave_sync::sync::atomic", "use std::sync::atomic");
+    let source =
+        exercise_04().replace("use interleave_sync::sync::atomic", "use std::sync::atomic");
     let Grade::Bypass(found) = grade_fixture(&source, 10) else { panic!("graded anyway") };
     assert!(found[0].location.starts_with("exercises/exercise-04/src/lib.rs:"), "{found:?}");
     assert_eq!(found[0].instead, "interleave_sync::sync");
