@@ -45,7 +45,7 @@ const PANIC_NOTES: [(&str, &str); 3] = [
 
 /// Resident memory that, in a check stopped at its time limit, means the memory was growing
 /// rather than the code waiting: no grading test holds anywhere near this much.
-const GROWING_MEMORY: u64 = 1 << 30;
+const GROWING_MEMORY: u64 = 512 << 20;
 
 /// The most lines of a report a verdict quotes.
 const MESSAGE_LINES: usize = 6;
@@ -58,10 +58,10 @@ pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
             return Some(Failure {
                 class: Class::MemoryLimit,
                 message: format!(
-                    "the check did not finish within {} s, and by then it held {:.1} GiB of \
+                    "the check did not finish within {} s, and by then it held {} MiB of \
                      memory: something keeps growing without bound",
                     outcome.limit.as_secs(),
-                    bytes as f64 / f64::from(1 << 30)
+                    bytes >> 20
                 ),
                 location: None,
             });
@@ -193,12 +193,7 @@ fn describe_deadlock(report: &str, subject_dir: &str) -> (String, Option<String>
                 if first_in_subject.is_none() && place.starts_with(subject_dir) {
                     first_in_subject = Some(place.clone());
                 }
-                let inside = if place.starts_with("grader/sync/") {
-                    " (inside interleave_sync)"
-                } else {
-                    ""
-                };
-                lines.push(format!("{who} waits at {place}{inside}"));
+                lines.push(format!("{who} waits {}", where_in_words(&place)));
             }
             None => lines.push(format!("{who} waits")),
         }
@@ -207,6 +202,24 @@ fn describe_deadlock(report: &str, subject_dir: &str) -> (String, Option<String>
         "under loom time never passes, so a wait with a timeout counts as waiting forever".into(),
     );
     (lines.join("\n"), first_in_subject)
+}
+
+/// Where a thread waits, in words: the place itself when it is in the workspace, which names
+/// the same line on every machine, and otherwise whose code it is in.
+fn where_in_words(place: &str) -> String {
+    if place.starts_with("grader/sync/") {
+        format!("at {place} (inside interleave_sync)")
+    } else if place.starts_with("grader/tests/") {
+        format!("at {place} (in the check itself)")
+    } else if place.starts_with("/rustc/") {
+        "inside the standard library".to_owned()
+    } else if place.contains("/loom-") {
+        "inside loom".to_owned()
+    } else if place.starts_with('/') {
+        "outside the workspace".to_owned()
+    } else {
+        format!("at {place}")
+    }
 }
 
 /// The first `path:line` in `text` that lies in `subject_dir`.

@@ -1,5 +1,6 @@
 //! `cargo xtask run`: an exercise's demo, stopped if it hangs.
 
+use std::fs;
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
@@ -26,6 +27,15 @@ pub fn run(root: &Path, catalog: &Catalog, name: &str, solution: bool) -> Result
     }
     let subject = if solution { Subject::Solution } else { Subject::Exercise };
     let package = exercise.package(subject);
+
+    // Every demo is built to the same path, `examples/demo`: two runs at once would start each
+    // other's binary, so a second one waits for the first to end.
+    let lock_path = root.join("target/interleave/demo.lock");
+    fs::create_dir_all(root.join("target/interleave"))
+        .with_context(|| format!("cannot create `{}`", root.join("target/interleave").display()))?;
+    let lock = fs::File::create(&lock_path)
+        .with_context(|| format!("cannot create `{}`", lock_path.display()))?;
+    lock.lock().with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
 
     let binary = match cargo::build_demo(root, &package, &exercise.dir(subject))? {
         Built::Binary(path) => path,

@@ -78,10 +78,7 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             let why = "why: loom checks only what comes from interleave_sync; with other types \
                        its models cannot see the threads meet, and would pass whatever the code \
                        does";
-            let options = textwrap::Options::new(WIDTH)
-                .initial_indent("        ")
-                .subsequent_indent("             ");
-            let _ = writeln!(out, "{}", textwrap::fill(why, options));
+            let _ = writeln!(out, "{}", textwrap::fill(why, wrapping("             ")));
             let _ = writeln!(out, "\nnot graded. Change the imports, then run `{again}`.");
             return out;
         }
@@ -108,7 +105,7 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             let _ = writeln!(out, "        {DIM}>{DIM:#} {code}");
         }
         for line in failure.message.lines() {
-            for piece in textwrap::wrap(line, WIDTH - 10) {
+            for piece in textwrap::wrap(line, wrapping("").width(WIDTH - 10).initial_indent("")) {
                 let _ = writeln!(out, "        {DIM}|{DIM:#} {piece}");
             }
         }
@@ -119,10 +116,7 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
         } else {
             format!("why: {}", failure.class.explanation())
         };
-        let options = textwrap::Options::new(WIDTH)
-            .initial_indent("        ")
-            .subsequent_indent("             ");
-        let _ = writeln!(out, "{}", textwrap::fill(&why, options));
+        let _ = writeln!(out, "{}", textwrap::fill(&why, wrapping("             ")));
     }
 
     let (passed, total) = grade.score(exercise);
@@ -171,4 +165,15 @@ pub fn place(
         let focus = result.check.focus.as_deref()?;
         find_line(root, &exercise.source(subject), focus).map(|at| format!("{at} ({focus})"))
     })
+}
+
+/// How verdict text is wrapped: to [`WIDTH`], indented under its check, breaking lines only at
+/// spaces so that paths and names stay whole.
+fn wrapping(subsequent_indent: &str) -> textwrap::Options<'_> {
+    textwrap::Options::new(WIDTH)
+        .initial_indent("        ")
+        .subsequent_indent(subsequent_indent)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
 }

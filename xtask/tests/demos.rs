@@ -38,3 +38,13 @@ fn exercise_01_demo() {
 fn exercise_02_demo() {
     assert_demo("exercise-02");
 }
+
+#[test]
+fn exercise_05_demo() {
+    assert_demo("exercise-05");
+}
+
+#[test]
+fn exercise_06_demo() {
+    assert_demo("exercise-06");
+}
