@@ -30,6 +30,8 @@ pub struct Overlap {
     state: Mutex<State>,
     changed: Condvar,
     partner_wait: Duration,
+    /// How many items in flight at once end the waiting.
+    wanted: usize,
 }
 
 impl Default for Overlap {
@@ -51,11 +53,19 @@ impl Overlap {
 
     /// An overlap counter whose lone items wait `partner_wait` for a partner.
     pub fn with_partner_wait(partner_wait: Duration) -> Overlap {
-        Overlap { state: Mutex::default(), changed: Condvar::new(), partner_wait }
+        Overlap { state: Mutex::default(), changed: Condvar::new(), partner_wait, wanted: 2 }
     }
 
-    /// Marks an item as started and, while it is alone, waits for a partner (up to
-    /// the partner wait in all, and only until the overlap has been seen once).
+    /// An overlap counter whose items wait until `wanted` of them are in flight at once, not
+    /// just two: for code that must run every item at the same time.
+    pub fn wanting(mut self, wanted: usize) -> Overlap {
+        self.wanted = wanted;
+        self
+    }
+
+    /// Marks an item as started and, until enough items are in flight at once (two, unless
+    /// [`Overlap::wanting`] says otherwise), waits for more: up to the partner wait in all, and
+    /// only until the overlap has been seen once.
     pub fn enter(&self) -> InFlight<'_> {
         let mut state = self.state.lock().unwrap();
         state.in_flight += 1;
@@ -64,7 +74,7 @@ impl Overlap {
         self.changed.notify_all();
 
         let deadline = Instant::now() + self.partner_wait;
-        while state.max_in_flight < 2 && !state.gave_up {
+        while state.max_in_flight < self.wanted && !state.gave_up {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 state.gave_up = true;
@@ -107,6 +117,17 @@ mod tests {
             }
         });
         assert_eq!(overlap.max_in_flight(), 2);
+    }
+
+    #[test]
+    fn three_threads_wanting_three_all_overlap() {
+        let overlap = Overlap::new().wanting(3);
+        thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| drop(overlap.enter()));
+            }
+        });
+        assert_eq!(overlap.max_in_flight(), 3);
     }
 
     #[test]

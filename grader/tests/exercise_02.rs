@@ -45,6 +45,9 @@ mod runtime {
     /// deadline while it waits and not in its first look at the context.
     const DEADLINE: Duration = Duration::from_millis(300);
 
+    /// The deadline of the cancel check's context: never reached while the check runs.
+    const FAR_DEADLINE: Duration = Duration::from_secs(600);
+
     /// The key every fetch asks for.
     const KEY: &str = "user:42";
 
@@ -82,7 +85,9 @@ mod runtime {
     #[test]
     fn cancel_mid_flight_returns_cancelled_at_once() {
         let (backend, requests) = Backend::new();
-        let (ctx, cancel) = Context::with_cancel();
+        // The context also has a deadline, far off: a cancel must end the wait whether or not
+        // a deadline is set.
+        let (ctx, cancel) = Context::with_deadline(Instant::now() + FAR_DEADLINE);
         let outcome = fetch_on_a_thread(ctx, backend);
 
         // The request reached the backend, so fetch is past its start and waiting (or about to
@@ -102,7 +107,14 @@ mod runtime {
             WrongResult,
             matches!(root_cause(&result), Some(FetchError::Cancelled)),
             "the fetch was cancelled and returned {result:?}; it should fail with a cancellation \
-             error (FetchError::Cancelled, wrapped or not)"
+             error (FetchError::Cancelled)"
+        );
+        let said = describe(&result);
+        ensure!(
+            WrongResult,
+            said == "error: waiting for reply: cancelled",
+            "the fetch was cancelled while it waited for its reply, and its error reads \
+             \"{said}\"; it should name that step: \"error: waiting for reply: cancelled\""
         );
     }
 
@@ -132,13 +144,21 @@ mod runtime {
             WrongResult,
             matches!(root_cause(&result), Some(FetchError::DeadlineExceeded)),
             "the fetch's deadline passed and it returned {result:?}; it should fail with a \
-             deadline error (FetchError::DeadlineExceeded, wrapped or not)"
+             deadline error (FetchError::DeadlineExceeded)"
         );
         ensure!(
             WrongResult,
             returned_at >= deadline,
-            "the fetch gave up {:?} before its deadline",
-            deadline - returned_at
+            "the fetch gave up {} ms before its deadline",
+            (deadline - returned_at).as_millis().max(1)
+        );
+        let said = describe(&result);
+        ensure!(
+            WrongResult,
+            said == "error: waiting for reply: deadline exceeded",
+            "the fetch's deadline passed while it waited for its reply, and its error reads \
+             \"{said}\"; it should name that step: \"error: waiting for reply: deadline \
+             exceeded\""
         );
     }
 

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 use cargo_metadata::Message;
-use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::diagnostic::{DiagnosticLevel, DiagnosticSpan};
 
 use crate::catalog::{Build, Exercise, Subject};
 
@@ -147,16 +147,21 @@ fn read_messages(
                 }
                 let span = diagnostic.spans.iter().find(|s| s.is_primary);
                 let file = span.map(|s| s.file_name.as_str()).unwrap_or_default();
-                let origin = if file.starts_with(&subject_dir) {
+                // An error inside a macro of the facade, such as `select!`, was still written
+                // by the learner: each span is followed back to where its macro was called.
+                let in_subject = diagnostic.spans.iter().find_map(|s| place_in(s, &subject_dir));
+                let origin = if in_subject.is_some() {
                     Origin::Subject
                 } else if file.starts_with("grader/tests/") {
                     Origin::GraderTests
                 } else {
                     Origin::Tooling
                 };
+                let location = in_subject
+                    .or_else(|| span.map(|s| format!("{}:{}", s.file_name, s.line_start)));
                 errors.push(CompileError {
                     rendered: diagnostic.rendered.clone().unwrap_or_default(),
-                    location: span.map(|s| format!("{}:{}", s.file_name, s.line_start)),
+                    location,
                     origin,
                 });
             }
@@ -176,4 +181,12 @@ fn read_messages(
         bail!("`{shown}` failed:\n{}", stderr.trim_end());
     }
     Ok(Built::Failed(errors))
+}
+
+/// `path:line` of `span`, or of the macro call it was expanded from, when that is in `dir`.
+fn place_in(span: &DiagnosticSpan, dir: &str) -> Option<String> {
+    if span.file_name.starts_with(dir) {
+        return Some(format!("{}:{}", span.file_name, span.line_start));
+    }
+    place_in(&span.expansion.as_ref()?.span, dir)
 }

@@ -265,3 +265,18 @@ fn rendezvous_two_senders_both_complete() {
         second.join().unwrap();
     });
 }
+
+/// A timed default never fires under loom: the select waits for the channel instead.
+#[test]
+fn timed_default_waits_for_the_message_under_loom() {
+    loom::model(|| {
+        let (tx, rx) = channel::bounded::<i32>(1);
+        let sender = thread::spawn(move || tx.send(7).unwrap());
+        let got = channel::select! {
+            recv(rx) -> msg => msg.unwrap(),
+            default(std::time::Duration::from_millis(1)) => -1,
+        };
+        assert_eq!(got, 7);
+        sender.join().unwrap();
+    });
+}

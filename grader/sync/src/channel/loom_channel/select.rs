@@ -187,8 +187,8 @@ pub fn run(arms: &mut [&mut dyn Arm], block: bool) {
 
 /// The loom twin of `crossbeam_channel::select!`; use it as `interleave_sync::channel::select`.
 ///
-/// Supported arms: `recv(r) -> pat => body`, `send(s, msg) -> pat => body` and
-/// `default => body`, bodies being blocks or expressions, commas as in crossbeam, up to eight
+/// Supported arms: `recv(r) -> pat => body`, `send(s, msg) -> pat => body`, `default => body`
+/// and `default(timeout) => body` (which never fires: time does not pass under loom), bodies being blocks or expressions, commas as in crossbeam, up to eight
 /// channel arms. `pat` binds a `Result<T, RecvError>` or a `Result<(), SendError<T>>`.
 #[doc(hidden)]
 #[macro_export]
@@ -203,6 +203,13 @@ macro_rules! __loom_select {
         $crate::__loom_select!(@body $state
             (($crate::channel::__private::SendArm::new(&$s, $m)) ($p)) $($rest)*)
     };
+    // A timed default fires once its timeout has passed, and under loom time never passes: it
+    // is a channel arm that never becomes ready.
+    (@arm $state:tt default($t:expr) => $($rest:tt)*) => {
+        $crate::__loom_select!(@body $state
+            (($crate::channel::__private::RecvArm::new(
+                &{ let _ = $t; $crate::channel::never::<()>() })) (_)) $($rest)*)
+    };
     (@arm $state:tt default => $($rest:tt)*) => {
         $crate::__loom_select!(@body $state (default) $($rest)*)
     };
@@ -211,7 +218,8 @@ macro_rules! __loom_select {
     };
     (@arm $state:tt $($rest:tt)*) => {
         ::core::compile_error!(
-            "expected `recv(r) -> pat => body`, `send(s, msg) -> pat => body` or `default => body`"
+            "expected `recv(r) -> pat => body`, `send(s, msg) -> pat => body`, `default => body` \
+             or `default(timeout) => body`"
         )
     };
 
