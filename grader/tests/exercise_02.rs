@@ -34,7 +34,7 @@ mod runtime {
     use std::thread;
     use std::time::{Duration, Instant};
 
-    use interleave_sync::channel::{Receiver, unbounded};
+    use interleave_sync::channel::{Receiver, after, select, unbounded};
 
     /// How long a fetch whose context has ended gets to return. A fetch that watches its context
     /// returns within microseconds; this only bounds the wait for one that does not.
@@ -68,11 +68,21 @@ mod runtime {
         receiver
     }
 
-    /// Takes the request the fetch sent, as the backend thread would.
-    fn take_request(requests: &Receiver<Request>) -> Request {
-        match requests.recv_timeout(PROMPTLY) {
-            Ok(request) => request,
-            Err(_) => fail!(
+    /// Takes the request the fetch sent, as the backend thread would. A fetch that returns
+    /// instead, before it has sent anything, fails the check with what it returned.
+    fn take_request(requests: &Receiver<Request>, outcome: &Receiver<Outcome>) -> Request {
+        select! {
+            recv(requests) -> request => match request {
+                Ok(request) => request,
+                Err(_) => fail!(WrongResult, "the backend went away before fetch sent a request"),
+            },
+            recv(outcome) -> returned => fail!(
+                WrongResult,
+                "fetch({KEY:?}) returned {:?} before it sent its request, though its context \
+                 had not ended",
+                returned.map(|(result, _)| result)
+            ),
+            recv(after(PROMPTLY)) -> _ => fail!(
                 WrongResult,
                 "fetch({KEY:?}) sent no request to the backend within {} s",
                 PROMPTLY.as_secs()
@@ -92,7 +102,7 @@ mod runtime {
 
         // The request reached the backend, so fetch is past its start and waiting (or about to
         // wait) for the reply. The request is held, unanswered, until the end of the check.
-        let _request = take_request(&requests);
+        let _request = take_request(&requests, &outcome);
         cancel.cancel();
 
         let Ok((result, _)) = outcome.recv_timeout(PROMPTLY) else {
@@ -169,11 +179,11 @@ mod runtime {
         let baseline = Baseline::take();
         let (backend, requests) = Backend::new();
         let (ctx, cancel) = Context::with_cancel();
-        let _outcome = fetch_on_a_thread(ctx, backend);
+        let outcome = fetch_on_a_thread(ctx, backend);
 
         // Holding the request keeps its reply channel open: a thread still waiting for the
         // reply stays blocked, and shows up below.
-        let _request = take_request(&requests);
+        let _request = take_request(&requests, &outcome);
         cancel.cancel();
         baseline.assert_no_new_threads("cancel()");
     }

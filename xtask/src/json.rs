@@ -58,7 +58,7 @@ pub fn grade(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade) 
                         "class": failure.map(|f| f.class.key()),
                         "label": failure.map(|f| f.class.label()),
                         "message": failure.map(|f| f.message.as_str()),
-                        "location": place(root, exercise, subject, r),
+                        "location": place(root, exercise, subject, r).map(|p| p.at),
                         "explored": r.explored,
                     })
                 })

@@ -29,7 +29,7 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
     };
     let _ = writeln!(
         out,
-        "{BOLD}{} · {}{whose}{BOLD:#}\n{DIM}{}{DIM:#}\n",
+        "{BOLD}{} · {}{whose}{BOLD:#}\n{DIM}topic: {}{DIM:#}\n",
         exercise.id, exercise.title, exercise.topic
     );
     let again = match subject {
@@ -99,9 +99,9 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             out,
             "        {BOLD}{}{BOLD:#}{}",
             failure.class.label(),
-            place.as_ref().map(|p| format!(" at {p}")).unwrap_or_default()
+            place.as_ref().map(Place::phrase).unwrap_or_default()
         );
-        if let Some(code) = place.as_deref().and_then(|p| source_line(root, p)) {
+        if let Some(code) = place.as_ref().and_then(|p| source_line(root, &p.at)) {
             let _ = writeln!(out, "        {DIM}>{DIM:#} {code}");
         }
         for line in failure.message.lines() {
@@ -142,9 +142,8 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
     out
 }
 
-/// The trimmed line of code that `place` (`path:line`, maybe followed by more) points at.
+/// The trimmed line of code that `place` (`path:line`) points at.
 fn source_line(root: &Path, place: &str) -> Option<String> {
-    let place = place.split_whitespace().next()?;
     let (path, line) = place.rsplit_once(':')?;
     let line: usize = line.parse().ok()?;
     let text = std::fs::read_to_string(root.join(path)).ok()?;
@@ -152,19 +151,42 @@ fn source_line(root: &Path, place: &str) -> Option<String> {
     (!code.is_empty()).then(|| code.to_owned())
 }
 
-/// Where a failed check points in the learner's code: the place the failure itself names, or
-/// else the line the check is about, as `path:line (what)`.
+/// Where a failed check points in the learner's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// `path:line`, relative to the workspace root.
+    pub at: String,
+    /// The text the check is about, when the failure named no line itself and the place was
+    /// found by looking for it: then it is where to start looking, not where the failure was.
+    pub focus: Option<String>,
+}
+
+impl Place {
+    /// How a verdict names the place, after the class: ` at lib.rs:12` or
+    /// `, in the code around lib.rs:40 (fn shutdown)`.
+    fn phrase(&self) -> String {
+        match &self.focus {
+            None => format!(" at {}", self.at),
+            Some(focus) => format!(", in the code around {} ({focus})", self.at),
+        }
+    }
+}
+
+/// Where a failed check points: the place the failure itself names, or else the line the check
+/// is about.
 pub fn place(
     root: &Path,
     exercise: &Exercise,
     subject: Subject,
     result: &CheckResult,
-) -> Option<String> {
+) -> Option<Place> {
     let failure = result.failure.as_ref()?;
-    failure.location.clone().or_else(|| {
-        let focus = result.check.focus.as_deref()?;
-        find_line(root, &exercise.source(subject), focus).map(|at| format!("{at} ({focus})"))
-    })
+    if let Some(at) = &failure.location {
+        return Some(Place { at: at.clone(), focus: None });
+    }
+    let focus = result.check.focus.as_deref()?;
+    let at = find_line(root, &exercise.source(subject), focus)?;
+    Some(Place { at, focus: Some(focus.to_owned()) })
 }
 
 /// How verdict text is wrapped: to [`WIDTH`], indented under its check, breaking lines only at
