@@ -15,10 +15,24 @@ fn work(input: u64) -> u64 {
     input * 10 + 1
 }
 
+/// Every result carries the value the work function gives for its job.
+fn ensure_values(outputs: &[subject::Output]) {
+    for output in outputs {
+        let expected = work(output.job as u64);
+        grader::ensure!(
+            WrongResult,
+            output.value == expected,
+            "job {} came back with value {}, expected {expected}",
+            output.job,
+            output.value
+        );
+    }
+}
+
 #[cfg(not(feature = "loom"))]
 mod runtime {
     use super::subject::{Output, Pool};
-    use super::work;
+    use super::{ensure_values, work};
     use grader::overlap::{Overlap, PARTNER_WAIT};
     use grader::threads::Baseline;
     use grader::{ensure, fail};
@@ -82,16 +96,7 @@ mod runtime {
              done exactly once",
             JOBS - 1
         );
-        for output in outputs {
-            ensure!(
-                WrongResult,
-                output.value == work(output.job as u64),
-                "job {} came back with value {}, expected {}",
-                output.job,
-                output.value,
-                work(output.job as u64)
-            );
-        }
+        ensure_values(outputs);
     }
 
     /// A pool whose jobs are all done shuts down at once, not at the end of its grace period.
@@ -189,7 +194,7 @@ mod runtime {
 #[cfg(feature = "loom")]
 mod models {
     use super::subject::{Output, Pool};
-    use super::work;
+    use super::{ensure_values, work};
     use grader::{ensure, fail};
     use interleave_sync::sync::Arc;
     use std::time::Duration;
@@ -234,16 +239,7 @@ mod models {
         }
 
         let outputs: Vec<Output> = results.iter().collect();
-        for output in &outputs {
-            ensure!(
-                WrongResult,
-                output.value == work(output.job as u64),
-                "job {} came back with value {}, expected {}",
-                output.job,
-                output.value,
-                work(output.job as u64)
-            );
-        }
+        ensure_values(&outputs);
         let mut jobs: Vec<usize> = outputs.iter().map(|o| o.job).collect();
         jobs.sort_unstable();
         jobs
