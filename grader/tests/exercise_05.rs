@@ -129,6 +129,101 @@ mod runtime {
         }
     }
 
+    /// How long after the grace period the pool gets to cancel its queued jobs. A cancel is a
+    /// flag or a dropped sender, done in microseconds; the margin only has to outlast a busy
+    /// machine's scheduling delays.
+    const CANCEL_MARGIN: Duration = Duration::from_millis(500);
+
+    /// When the grace period runs out, shutdown cancels the queued jobs, waits for the job in
+    /// progress to end, joins the worker and reports that it was not graceful.
+    #[test]
+    fn grace_running_out_cancels_queued_jobs_and_waits_for_the_running_one() {
+        // Job 0 runs until the check lets it finish; the others would finish at once.
+        let gate = Arc::new((Mutex::new((false, false)), std::sync::Condvar::new()));
+        let ran = Arc::new(Mutex::new(Vec::new()));
+        let mut pool = Pool::new(1, {
+            let (gate, ran) = (Arc::clone(&gate), Arc::clone(&ran));
+            move |input| {
+                ran.lock().unwrap().push(input);
+                if input == 0 {
+                    let (state, changed) = &*gate;
+                    let mut state = state.lock().unwrap();
+                    state.0 = true;
+                    changed.notify_all();
+                    while !state.1 {
+                        state = changed.wait(state).unwrap();
+                    }
+                }
+                work(input)
+            }
+        });
+        for input in 0..4 {
+            pool.submit(input);
+        }
+        {
+            let (state, changed) = &*gate;
+            let state = state.lock().unwrap();
+            let (state, _) = changed.wait_timeout_while(state, BOUND, |s| !s.0).unwrap();
+            ensure!(
+                WrongResult,
+                state.0,
+                "the pool did not start job 0 within {} s",
+                BOUND.as_secs()
+            );
+        }
+
+        let (returned_tx, returned) = mpsc::channel();
+        thread::spawn(move || {
+            let stopped = pool.shutdown(SHORT_GRACE);
+            let _ = returned_tx.send(stopped);
+        });
+
+        // Job 0 is still running, so shutdown may not return until the check lets it finish.
+        match returned.recv_timeout(SHORT_GRACE + CANCEL_MARGIN) {
+            Err(RecvTimeoutError::Timeout) => {}
+            Ok(_) => fail!(
+                LeakedThread,
+                "shutdown({} ms) returned while job 0 was still running: when the grace period \
+                 runs out, shutdown must still wait for the jobs in progress and join every \
+                 worker",
+                SHORT_GRACE.as_millis()
+            ),
+            Err(RecvTimeoutError::Disconnected) => fail!(Panic, "shutdown() panicked"),
+        }
+        {
+            let (state, changed) = &*gate;
+            state.lock().unwrap().1 = true;
+            changed.notify_all();
+        }
+        let stopped = match returned.recv_timeout(BOUND) {
+            Ok(stopped) => stopped,
+            Err(RecvTimeoutError::Timeout) => fail!(
+                Hang,
+                "the grace period of {} ms ran out and the last running job finished, but \
+                 shutdown had not returned {} s later",
+                SHORT_GRACE.as_millis(),
+                BOUND.as_secs()
+            ),
+            Err(RecvTimeoutError::Disconnected) => fail!(Panic, "shutdown() panicked"),
+        };
+
+        let ran = ran.lock().unwrap().clone();
+        ensure!(
+            WrongResult,
+            ran == [0],
+            "the grace period ran out while job 0 was running, with jobs 1 to 3 still queued, \
+             and then jobs {:?} ran: a shutdown whose grace period has run out must cancel the \
+             jobs that have not started",
+            &ran[1..]
+        );
+        ensure!(
+            WrongResult,
+            !stopped.graceful,
+            "the grace period ran out with a job still running, and shutdown reported \
+             graceful: true"
+        );
+    }
+
     /// Shutdown joins: once it returns, none of the pool's worker threads is left running.
     #[test]
     fn shutdown_leaves_no_worker_running() {

@@ -20,6 +20,9 @@ pub struct CompileError {
     /// `path:line` of the primary span, relative to the workspace root.
     pub location: Option<String>,
     pub origin: Origin,
+    /// The build it came from: an error met only in the loom build is code that uses what only
+    /// the normal build offers.
+    pub build: Build,
 }
 
 /// Whose code a compiler error is in.
@@ -119,7 +122,7 @@ fn run_cargo(
             }
             text
         });
-        read_messages(child, stdout, stderr_reader, shown, wanted, subject_dir)
+        read_messages(child, stdout, stderr_reader, shown, wanted, subject_dir, build)
     })
 }
 
@@ -131,6 +134,7 @@ fn read_messages(
     shown: &str,
     wanted: &str,
     subject_dir: &Path,
+    build: Build,
 ) -> Result<Built> {
     let subject_dir = format!("{}/", subject_dir.display());
     let mut binary = None;
@@ -163,6 +167,7 @@ fn read_messages(
                     rendered: diagnostic.rendered.clone().unwrap_or_default(),
                     location,
                     origin,
+                    build,
                 });
             }
             _ => {}

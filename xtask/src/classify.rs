@@ -20,12 +20,14 @@ pub struct Failure {
 }
 
 /// The wording of loom's reports (and insta's), with the class each belongs to.
-const KNOWN_REPORTS: [(&str, Class); 4] = [
+const KNOWN_REPORTS: [(&str, Class); 3] = [
     ("snapshot assertion for", Class::WrongResult),
     ("Causality violation", Class::DataRace),
     ("Arc leaked", Class::LeakedArc),
-    ("Model exceeded maximum number of branches", Class::Hang),
 ];
+
+/// Loom's report of an execution that never ends.
+const LOOM_BRANCHES: &str = "Model exceeded maximum number of branches";
 
 /// Panics whose own words would puzzle a learner, with a sentence that says what happened.
 const PANIC_NOTES: [(&str, &str); 3] = [
@@ -87,6 +89,14 @@ pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
     if let Some(panic) = panics.iter().find(|p| p.message.contains("deadlock; threads")) {
         let (message, location) = describe_deadlock(&panic.message, subject_dir);
         return Some(Failure { class: Class::Deadlock, message, location });
+    }
+    if let Some(panic) = panics.iter().find(|p| p.message.contains(LOOM_BRANCHES)) {
+        let message = "loom stopped exploring: a thread kept running without ever waiting (a \
+                       busy loop, or a queue that grows without bound), so no interleaving could \
+                       end"
+        .to_owned();
+        let location = locate(&panic.message, subject_dir);
+        return Some(Failure { class: Class::Hang, message, location });
     }
     for (wording, class) in KNOWN_REPORTS {
         if let Some(panic) = panics.iter().find(|p| p.message.contains(wording)) {
@@ -325,6 +335,16 @@ mod tests {
         );
         assert!(failure.message.contains("thread 1 waits at grader/sync/src/channel/loom_channel.rs:266 (inside interleave_sync)"), "{}", failure.message);
         assert!(!failure.message.contains("thread 2"), "{}", failure.message);
+    }
+
+    #[test]
+    fn a_loom_execution_that_never_ends_is_a_hang() {
+        let output = "thread 'm' panicked at /cargo/loom/src/rt/path.rs:1:1:\n\
+            Model exceeded maximum number of branches. This is often caused by an algorithm \
+            requiring the processor to make progress, e.g. spin locks.\n";
+        let failure = classify(&outcome(Some(101), output), SUBJECT).unwrap();
+        assert_eq!(failure.class, Class::Hang);
+        assert!(failure.message.contains("busy loop"), "{}", failure.message);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::Path;
 use anstyle::{AnsiColor, Style};
 
 use crate::cargo::Origin;
-use crate::catalog::{Exercise, Subject};
+use crate::catalog::{Build, Exercise, Subject};
 use crate::grade::{CheckResult, Grade, find_line};
 
 const PASS: Style = AnsiColor::Green.on_default().bold();
@@ -54,6 +54,13 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
                     "        your crate builds, but the grader cannot compile against it: keep \
                      its public API\n        (names, arguments and return types) as given; \
                      rustc's messages above say what the grader expected"
+                );
+            } else if errors.iter().all(|e| e.build == Build::Loom) {
+                let _ = writeln!(
+                    out,
+                    "        your code builds normally, but not in the loom build the model checks \
+                     use:\n        interleave_sync under loom offers only what loom can check; \
+                     use what both builds have"
                 );
             } else {
                 let _ = writeln!(out, "        rustc's messages above say what to fix");
