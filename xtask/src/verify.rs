@@ -26,7 +26,11 @@ pub fn run(root: &Path, catalog: &Catalog, names: &[String], repeat: usize) -> R
 
     let started = Instant::now();
     let mut mismatches = 0;
-    println!("{:<12} {:<56} {:<28} solution", "exercise", "check", "untouched exercise");
+    // The widest cell of each column: the longest test name, and the longest verdict with the
+    // "(ok)" that follows it.
+    let name = exercises.iter().flat_map(|e| &e.checks).map(|c| c.test.len()).max().unwrap_or(5);
+    let verdict = Class::ALL.iter().map(|c| c.label().len()).max().unwrap_or(0) + " (ok)".len();
+    println!("{:<12} {:<name$} {:<verdict$} solution", "exercise", "check", "untouched exercise");
     for exercise in exercises {
         let on_exercise = verdicts(root, exercise, Subject::Exercise, repeat)?;
         let on_solution = verdicts(root, exercise, Subject::Solution, repeat)?;
@@ -37,7 +41,10 @@ pub fn run(root: &Path, catalog: &Catalog, names: &[String], repeat: usize) -> R
             if !exercise_ok || !solution_ok {
                 mismatches += 1;
             }
-            println!("{:<12} {:<56} {exercise_cell:<28} {solution_cell}", exercise.id, check.test);
+            println!(
+                "{:<12} {:<name$} {exercise_cell:<verdict$} {solution_cell}",
+                exercise.id, check.test
+            );
         }
     }
 
