@@ -11,7 +11,7 @@ use xtask::{catalog, check, demo, hint, list, verify};
 
 /// Concurrency exercises with graders.
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", version, about, after_help = EXIT_CODES)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
