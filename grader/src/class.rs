@@ -100,8 +100,8 @@ impl Class {
                 "the code finished, but what it returned or did is not what the task asks for"
             }
             Class::LostParallelism => {
-                "the result is right but the work ran one item at a time: something serialises \
-                 what should run concurrently"
+                "the result is right but work that should run at the same time ran one piece \
+                 after another, or on fewer threads than the task asks for"
             }
             Class::Hang => {
                 "the check did not finish in time; usually a thread waits for something that \

@@ -108,7 +108,7 @@ mod runtime {
     #[test]
     fn consumer_stopping_early_leaves_no_stage_behind() {
         let before = live_threads();
-        let baseline = Baseline::take();
+        let baseline = Arc::new(Baseline::take());
 
         // The thread the generate stage takes its numbers on.
         let generator = Arc::new(Mutex::new(None));
@@ -118,12 +118,21 @@ mod runtime {
                 generator.lock().unwrap().get_or_insert(thread::current().id());
             })
         };
+        // How many threads the pipeline has while the consumer reads: the caller's, and one
+        // per stage. The numbers never run out, so no stage can have ended by then.
+        let while_reading = Arc::new(Mutex::new(0));
         let (first_tx, first) = mpsc::channel();
         let caller = thread::Builder::new()
             .name("caller".into())
-            .spawn(move || {
-                let squares = run(numbers, |squares| squares.iter().take(FIRST).collect());
-                let _ = first_tx.send((squares, thread::current().id()));
+            .spawn({
+                let (baseline, while_reading) = (Arc::clone(&baseline), Arc::clone(&while_reading));
+                move || {
+                    let squares = run(numbers, |squares| {
+                        *while_reading.lock().unwrap() = baseline.extra().len();
+                        squares.iter().take(FIRST).collect()
+                    });
+                    let _ = first_tx.send((squares, thread::current().id()));
+                }
             })
             .unwrap();
 
@@ -151,6 +160,13 @@ mod runtime {
             *generator.lock().unwrap() != Some(caller_id),
             "the numbers were generated on the thread that consumed the squares: each stage \
              must run on a thread of its own"
+        );
+        let stages = while_reading.lock().unwrap().saturating_sub(1);
+        ensure!(
+            LostParallelism,
+            stages >= 2,
+            "while the consumer read, the pipeline had {stages} thread(s) besides the caller's: \
+             generate and square must each run on a thread of its own"
         );
         baseline.assert_no_new_threads(&call);
     }
