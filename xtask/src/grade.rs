@@ -14,6 +14,7 @@ use crate::catalog::{Build, Check, Exercise, Subject};
 use crate::classify::{Failure, classify};
 use crate::facade::{self, Bypass};
 use crate::runner;
+use grader::Class;
 
 /// How long a check may run when its metadata sets no limit.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -103,9 +104,26 @@ pub fn grade(
             rendered.join("\n")
         );
     }
-    if !errors.is_empty() {
+    // Code that builds normally but not with loom uses something only std offers: the runtime
+    // checks can still run, and each model reports what stopped its build.
+    let only_loom = binaries.iter().any(|(b, _)| *b == Build::Std)
+        && errors.iter().all(|e| e.build == Build::Loom && e.origin == Origin::Subject);
+    if !errors.is_empty() && !only_loom {
         return Ok(Grade::DoesNotCompile(errors));
     }
+    let unbuilt: Vec<CheckResult> = match errors.first() {
+        Some(error) if only_loom => exercise
+            .checks
+            .iter()
+            .filter(|c| c.build == Build::Loom)
+            .map(|check| CheckResult {
+                check: check.clone(),
+                failure: Some(loom_build_failure(error)),
+                explored: None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     progress(&format!(
         "built in {:.1} s; running {} checks, each in its own process",
         started.elapsed().as_secs_f64(),
@@ -139,6 +157,8 @@ pub fn grade(
         let (failure, explored) = verdict.expect("every job ran")?;
         graded.push(CheckResult { check: (*check).clone(), failure, explored });
     }
+    graded.extend(unbuilt);
+    graded.sort_by_key(|r| exercise.checks.iter().position(|c| c.test == r.check.test));
     Ok(Grade::Graded(graded))
 }
 
@@ -197,4 +217,18 @@ fn explored(outcome: &runner::Outcome) -> Option<String> {
         Some(&l[at + grader::EXPLORED_MARKER.len()..])
     })?;
     Some(line.rsplit_once(", in ").map_or(line, |(scope, _)| scope).to_owned())
+}
+
+/// The verdict of a model whose loom build failed on the learner's code.
+fn loom_build_failure(error: &CompileError) -> Failure {
+    let plain = anstream::adapter::strip_str(&error.rendered).to_string();
+    let first = plain.lines().next().unwrap_or("a compiler error");
+    Failure {
+        class: Class::DoesNotCompile,
+        message: format!(
+            "the code builds normally, but not in the loom build this model runs in: {first}\n\
+             interleave_sync under loom offers only what loom can check; use what both builds have"
+        ),
+        location: error.location.clone(),
+    }
 }

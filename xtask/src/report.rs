@@ -58,9 +58,9 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
             } else if errors.iter().all(|e| e.build == Build::Loom) {
                 let _ = writeln!(
                     out,
-                    "        your code builds normally, but not in the loom build the model checks \
-                     use:\n        interleave_sync under loom offers only what loom can check; \
-                     use what both builds have"
+                    "        this is the loom build the model checks use; if `cargo build` \
+                     accepts your code, it uses\n        something only std offers: \
+                     interleave_sync under loom offers only what loom can check"
                 );
             } else {
                 let _ = writeln!(out, "        rustc's messages above say what to fix");

@@ -226,3 +226,25 @@ fn memory_growing_until_the_time_limit_is_the_memory_limit() {
     let grade = grade_fixture(&source, 3);
     assert_eq!(first_failure(&grade).0, Some(Class::MemoryLimit));
 }
+
+#[test]
+fn code_that_builds_only_without_loom_still_gets_its_runtime_checks() {
+    let path = "exercises/exercise-03/src/lib.rs";
+    let mut source = fs::read_to_string(xtask::root().join(path)).unwrap();
+    source.push_str(
+        "\n/// True once the thread has ended: std has this, loom does not.\n\
+         pub fn finished(handle: &interleave_sync::thread::JoinHandle<()>) -> bool {\n\
+         handle.is_finished()\n}\n",
+    );
+    let Grade::Graded(results) = grade_copy("exercise-03", &[(path, &source)], 10) else {
+        panic!("the runtime checks did not run");
+    };
+    for result in &results {
+        let class = result.failure.as_ref().map(|f| f.class);
+        match result.check.build {
+            // The runtime check ran, and found the untouched exercise's leak.
+            xtask::catalog::Build::Std => assert_eq!(class, Some(Class::LeakedThread)),
+            xtask::catalog::Build::Loom => assert_eq!(class, Some(Class::DoesNotCompile)),
+        }
+    }
+}
