@@ -76,9 +76,9 @@ mod runtime {
         ensure!(
             LostParallelism,
             overlap.max_in_flight() == ITEMS.len(),
-            "at most {} of the {} items were in flight at once: a call of f waited {:.0} s for \
-             the others to start beside it, and they did not, so some items waited for others \
-             to finish",
+            "the most items in flight at once was {} of {}: a call of f waited {:.0} s for the \
+             others to start beside it, and they did not, so some items waited for others to \
+             finish",
             overlap.max_in_flight(),
             ITEMS.len(),
             PARTNER_WAIT.as_secs_f64()

@@ -51,7 +51,7 @@ mod runtime {
             fail!(
                 Deadlock,
                 "{call} had not returned after {} s, and every thread it involves is asleep, \
-                 waiting for the others: {}. {waiting}",
+                 waiting for something no thread will do (threads: {}). {waiting}",
                 BOUND.as_secs(),
                 names.join(", ")
             );

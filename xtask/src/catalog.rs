@@ -41,9 +41,11 @@ pub struct Check {
     pub build: Build,
     /// The class of failure the untouched exercise must get, as a [`Class::key`].
     pub expect: String,
-    /// A piece of text in the learner's source to point at when the failure itself names no
-    /// line in it, such as `fn shutdown`.
-    pub focus: Option<String>,
+    /// Pieces of text in the learner's source to point at when the failure itself names no
+    /// line in it, such as `fn shutdown`: the first one found is used, so a later, broader one
+    /// still finds a place after the learner has rewritten the code the first one named.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub focus: Vec<String>,
     /// Why the failure matters, in this exercise's terms.
     pub why: String,
     /// Seconds before the check is stopped as hung.
@@ -227,5 +229,19 @@ fn load_one(path: &Path) -> Result<Exercise> {
         checks: meta.checks,
         has_demo: meta.demo,
         source: meta.source,
+    })
+}
+
+/// A string, or a list of them, as a list.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
     })
 }

@@ -10,7 +10,7 @@ use crate::progress::{Progress, newest_change};
 
 pub fn run(root: &Path, catalog: &Catalog) -> Result<ExitCode> {
     let progress = Progress::load(root);
-    println!("{:<12} {:<38} {:<34} status", "id", "title", "topic");
+    println!("{:<12} {:<20} {:<38} {:<34} status", "id", "slug", "title", "topic");
     for exercise in &catalog.exercises {
         let record = progress.exercises.get(&exercise.id);
         let status = match record.and_then(|r| r.last.zip(r.checked_at)) {
@@ -26,7 +26,10 @@ pub fn run(root: &Path, catalog: &Catalog) -> Result<ExitCode> {
                 if edited { format!("{verdict}, edited since") } else { verdict }
             }
         };
-        println!("{:<12} {:<38} {:<34} {status}", exercise.id, exercise.title, exercise.topic);
+        println!(
+            "{:<12} {:<20} {:<38} {:<34} {status}",
+            exercise.id, exercise.slug, exercise.title, exercise.topic
+        );
     }
     println!("\nstart with `cargo xtask check <id>`; `cargo xtask hint <id>` when stuck.");
     Ok(ExitCode::SUCCESS)

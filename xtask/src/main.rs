@@ -1,8 +1,9 @@
 //! `cargo xtask`: build, grade and explain the Interleave exercises.
 //!
-//! Exit codes: 0 when everything asked for passed; 1 when a check failed (or, for `verify`,
-//! when an exercise or solution did not get its expected verdict); 2 for a usage error, code
-//! that does not compile, or a failure of the tooling itself.
+//! Exit codes: 0 when everything asked for passed; 1 when a check failed (for `verify`, when an
+//! exercise or solution did not get its expected verdict; for `run`, when the demo failed or
+//! was stopped); 2 for a usage error, code that does not compile or is not graded because it
+//! reaches around interleave_sync, or a failure of the tooling itself.
 
 use std::process::ExitCode;
 
@@ -17,8 +18,9 @@ struct Cli {
     command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 all passed, 1 a check failed, 2 usage error, code that \
-                          does not compile, or a tooling failure.";
+const EXIT_CODES: &str = "Exit codes: 0 all passed; 1 a check failed, or a demo failed or was \
+                          stopped; 2 usage error, code that does not compile or is not graded \
+                          (it reaches around interleave_sync), or a tooling failure.";
 
 #[derive(Debug, Subcommand)]
 enum Command {

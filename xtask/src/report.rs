@@ -191,9 +191,10 @@ pub fn place(
     if let Some(at) = &failure.location {
         return Some(Place { at: at.clone(), focus: None });
     }
-    let focus = result.check.focus.as_deref()?;
-    let at = find_line(root, &exercise.source(subject), focus)?;
-    Some(Place { at, focus: Some(focus.to_owned()) })
+    result.check.focus.iter().find_map(|focus| {
+        let at = find_line(root, &exercise.source(subject), focus)?;
+        Some(Place { at, focus: Some(focus.clone()) })
+    })
 }
 
 /// How verdict text is wrapped: to [`WIDTH`], indented under its check, breaking lines only at

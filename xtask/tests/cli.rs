@@ -81,7 +81,13 @@ fn hints_come_one_more_at_a_time() {
 #[test]
 fn check_exits_1_on_the_untouched_exercise_and_0_on_its_solution() {
     let failing = xtask(&["check", "exercise-04"]);
-    assert_eq!(failing.status.code(), Some(1), "{}", stderr(&failing));
+    assert_eq!(
+        failing.status.code(),
+        Some(1),
+        "the untouched exercise-04 must fail (if you have edited it, this is expected: the suite \
+         proves the untouched repository)\n{}",
+        stderr(&failing)
+    );
     let stdout = String::from_utf8_lossy(&failing.stdout);
     assert!(stdout.contains("FAIL"), "{stdout}");
     assert!(stdout.contains("cargo xtask hint exercise-04"), "{stdout}");

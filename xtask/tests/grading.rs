@@ -29,7 +29,8 @@ fn verify(id: &str) {
         assert_eq!(
             got,
             Some(result.check.expected_class()),
-            "{id}: check `{}` on the untouched exercise: {:?}",
+            "{id}: check `{}` did not fail as the untouched exercise must ({:?}). If you have \
+             edited exercises/{id}, this is expected: the suite proves the untouched repository",
             result.check.test,
             result.failure
         );
