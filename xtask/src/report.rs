@@ -53,7 +53,8 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
                     out,
                     "        your crate builds, but the grader cannot compile against it: keep \
                      its public API\n        (names, arguments and return types) as given; \
-                     rustc's messages above say what the grader expected"
+                     rustc's messages above say what the grader expected\n        (where rustc \
+                     suggests a change in grader/, change your crate instead)"
                 );
             } else if errors.iter().all(|e| e.build == Build::Loom) {
                 let _ = writeln!(
