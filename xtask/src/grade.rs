@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::cargo::{self, Built, CompileError, Origin};
 use crate::catalog::{Build, Check, Exercise, Subject};
@@ -199,15 +199,6 @@ fn jobs<'a>(
     }
     jobs.sort_by_key(|(check, _)| exercise.checks.iter().position(|c| c.test == check.test));
     Ok(jobs)
-}
-
-/// The `path:line` of the first line of `source` (relative to `root`) containing `needle`.
-pub fn find_line(root: &Path, source: &Path, needle: &str) -> Option<String> {
-    let text = std::fs::read_to_string(root.join(source))
-        .with_context(|| format!("cannot read `{}`", source.display()))
-        .ok()?;
-    let line = text.lines().position(|l| l.contains(needle))?;
-    Some(format!("{}:{}", source.display(), line + 1))
 }
 
 /// What a loom model reported it explored, without the time it took (which varies).

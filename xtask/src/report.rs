@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::cargo::Origin;
 use crate::catalog::{Build, Exercise, Subject};
-use crate::grade::{CheckResult, Grade, find_line};
+use crate::grade::{CheckResult, Grade};
 
 const PASS: Style = AnsiColor::Green.on_default().bold();
 const FAIL: Style = AnsiColor::Red.on_default().bold();
@@ -207,4 +207,11 @@ fn wrapping(subsequent_indent: &str) -> textwrap::Options<'_> {
         .break_words(false)
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
+}
+
+/// The `path:line` of the first line of `source` (relative to `root`) containing `needle`.
+fn find_line(root: &Path, source: &Path, needle: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(source)).ok()?;
+    let line = text.lines().position(|l| l.contains(needle))?;
+    Some(format!("{}:{}", source.display(), line + 1))
 }
