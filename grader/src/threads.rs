@@ -54,13 +54,18 @@ impl Baseline {
         }
     }
 
+    /// The threads alive now that were not alive at the baseline, by id, with the names the
+    /// kernel gives them.
+    pub fn started(&self) -> BTreeMap<u32, String> {
+        live_threads().into_iter().filter(|(tid, _)| !self.threads.contains_key(tid)).collect()
+    }
+
     /// The threads alive now that were not alive at the baseline, by name: `"worker-2"` or
     /// `an unnamed thread`.
     pub fn extra(&self) -> Vec<String> {
-        live_threads()
-            .into_iter()
-            .filter(|(tid, _)| !self.threads.contains_key(tid))
-            .map(|(_, name)| {
+        self.started()
+            .into_values()
+            .map(|name| {
                 if self.inherited.contains(&name) {
                     "an unnamed thread".to_owned()
                 } else {

@@ -11,9 +11,8 @@ use solution_06 as subject;
 #[cfg(not(feature = "loom"))]
 mod runtime {
     use super::subject::{run, sum_of_squares};
-    use grader::threads::{Baseline, live_threads};
+    use grader::threads::Baseline;
     use grader::{ensure, fail};
-    use std::collections::BTreeMap;
     use std::fmt::Write;
     use std::fs;
     use std::sync::mpsc::{self, RecvTimeoutError};
@@ -43,10 +42,9 @@ mod runtime {
     /// Fails for a `call` that has not returned within `BOUND`. When every thread it started
     /// (and the thread running it) is asleep, nothing can wake them: a deadlock. Otherwise
     /// something is still running: a hang.
-    fn not_returned(call: &str, before: &BTreeMap<u32, String>, waiting: &str) -> ! {
-        let started: Vec<(u32, String)> =
-            live_threads().into_iter().filter(|(tid, _)| !before.contains_key(tid)).collect();
-        let names: Vec<String> = started.iter().map(|(_, name)| format!("{name:?}")).collect();
+    fn not_returned(call: &str, baseline: &Baseline, waiting: &str) -> ! {
+        let started = baseline.started();
+        let names: Vec<String> = started.values().map(|name| format!("{name:?}")).collect();
         if !started.is_empty() && started.iter().all(|(tid, _)| asleep(*tid)) {
             fail!(
                 Deadlock,
@@ -68,7 +66,7 @@ mod runtime {
     /// reference solution, and every sum must also agree with the formula.
     #[test]
     fn sums_of_squares_match_the_snapshot() {
-        let before = live_threads();
+        let baseline = Baseline::take();
         let (sum_tx, sums) = mpsc::channel();
         thread::Builder::new()
             .name("caller".into())
@@ -87,7 +85,7 @@ mod runtime {
                 Ok((_, sum)) => sum,
                 Err(RecvTimeoutError::Timeout) => not_returned(
                     &format!("sum_of_squares({upto})"),
-                    &before,
+                    &baseline,
                     "The sum reads the channel of squares until it ends, and it never does.",
                 ),
                 Err(RecvTimeoutError::Disconnected) => fail!(Panic, "sum_of_squares panicked"),
@@ -107,7 +105,6 @@ mod runtime {
     /// blocked or running.
     #[test]
     fn consumer_stopping_early_leaves_no_stage_behind() {
-        let before = live_threads();
         let baseline = Arc::new(Baseline::take());
 
         // The thread the generate stage takes its numbers on.
@@ -141,7 +138,7 @@ mod runtime {
             Ok(answer) => answer,
             Err(RecvTimeoutError::Timeout) => not_returned(
                 &call,
-                &before,
+                &baseline,
                 "Once the consumer had its squares, the stages filled their channels and \
                  blocked in send, and the caller waits to join them.",
             ),
