@@ -56,7 +56,7 @@ const MESSAGE_LINES: usize = 6;
 /// folder relative to the workspace, such as `exercises/exercise-03`.
 pub fn classify(outcome: &Outcome, subject_dir: &str) -> Option<Failure> {
     let Some(status) = outcome.status else {
-        if let Some(bytes) = outcome.peak_memory.filter(|b| *b >= GROWING_MEMORY) {
+        if let Some(bytes) = outcome.memory_at_limit.filter(|b| *b >= GROWING_MEMORY) {
             return Some(Failure {
                 class: Class::MemoryLimit,
                 message: format!(
@@ -271,7 +271,7 @@ mod tests {
             status: code.map(|c| ExitStatus::from_raw(c << 8)),
             output: output.to_owned(),
             limit: Duration::from_secs(10),
-            peak_memory: None,
+            memory_at_limit: None,
         }
     }
 

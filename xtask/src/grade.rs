@@ -210,6 +210,9 @@ fn explored(outcome: &runner::Outcome) -> Option<String> {
     Some(line.rsplit_once(", in ").map_or(line, |(scope, _)| scope).to_owned())
 }
 
+/// Why code that builds normally can fail to build for the models.
+pub const LOOM_OFFERS_LESS: &str = "interleave_sync under loom offers only what loom can check";
+
 /// The verdict of a model whose loom build failed on the learner's code.
 fn loom_build_failure(error: &CompileError) -> Failure {
     let plain = anstream::adapter::strip_str(&error.rendered).to_string();
@@ -218,7 +221,7 @@ fn loom_build_failure(error: &CompileError) -> Failure {
         class: Class::DoesNotCompile,
         message: format!(
             "the code builds normally, but not in the loom build this model runs in: {first}\n\
-             interleave_sync under loom offers only what loom can check; use what both builds have"
+             {LOOM_OFFERS_LESS}; use what both builds have"
         ),
         location: error.location.clone(),
     }

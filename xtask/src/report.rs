@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::cargo::Origin;
 use crate::catalog::{Build, Exercise, Subject};
-use crate::grade::{CheckResult, Grade};
+use crate::grade::{CheckResult, Grade, LOOM_OFFERS_LESS};
 
 const PASS: Style = AnsiColor::Green.on_default().bold();
 const FAIL: Style = AnsiColor::Red.on_default().bold();
@@ -61,7 +61,7 @@ pub fn render(root: &Path, exercise: &Exercise, subject: Subject, grade: &Grade)
                     out,
                     "        this is the loom build the model checks use; if `cargo build` \
                      accepts your code, it uses\n        something only std offers: \
-                     interleave_sync under loom offers only what loom can check"
+                     {LOOM_OFFERS_LESS}"
                 );
             } else {
                 let _ = writeln!(out, "        rustc's messages above say what to fix");

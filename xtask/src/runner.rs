@@ -29,7 +29,7 @@ pub struct Outcome {
     pub output: String,
     pub limit: Duration,
     /// The resident memory of a process stopped at its time limit, read just before it was.
-    pub peak_memory: Option<u64>,
+    pub memory_at_limit: Option<u64>,
 }
 
 /// The names of the tests in a libtest binary.
@@ -91,7 +91,7 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
     }
     drop(sender);
 
-    let (status, peak_memory) = match child.wait_timeout(limit)? {
+    let (status, memory_at_limit) = match child.wait_timeout(limit)? {
         Some(status) => (Some(status), None),
         None => {
             let memory = resident_memory(child.id());
@@ -110,7 +110,7 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
     {
         parts[i] = text;
     }
-    Ok(Outcome { status, output: parts.concat(), limit, peak_memory })
+    Ok(Outcome { status, output: parts.concat(), limit, memory_at_limit })
 }
 
 /// How long the pipe readers get after the process has ended.
